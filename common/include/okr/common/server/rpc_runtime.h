@@ -1,0 +1,98 @@
+// What every RPC handler of a service shares: authentication from the bearer token, an executor for
+// blocking work, and the one mapping of domain errors to gRPC statuses.
+#pragma once
+
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
+
+#include <string>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/statusor.h"
+#include "okr/common/auth/principal.h"
+#include "okr/common/auth/token_verifier.h"
+#include "okr/common/logging/log.h"
+#include "okr/common/server/executor.h"
+
+namespace okr::common {
+
+// The identity and request context of one call, handed to handler work.
+struct Call {
+  Principal principal;
+  RequestContext request;
+};
+
+// Test hook header: with test hooks on, a call's work starts this many milliseconds late.
+inline constexpr char kTestDelayHeader[] = "x-okr-test-delay-ms";
+
+class RpcRuntime {
+ public:
+  // `error_domain` names the service in google.rpc.ErrorInfo, e.g. "goals.okr-suite".
+  RpcRuntime(Executor* executor, const TokenVerifier* verifier, std::string error_domain,
+             bool test_hooks);
+
+  // The caller's principal from the `authorization: Bearer <JWT>` header, or UNAUTHENTICATED.
+  absl::StatusOr<Principal> Authenticate(const grpc::ServerContextBase& context) const;
+
+  // Authenticates, then runs `work` on the executor and finishes the call with its status mapped
+  // to gRPC. `work` fills the response itself. Never blocks the calling gRPC thread.
+  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context,
+                                  absl::AnyInvocable<absl::Status(const Call&) &&> work);
+
+  // For RPCs a later release implements: authenticates first (so an anonymous caller learns
+  // nothing), then answers UNIMPLEMENTED with reason NOT_IMPLEMENTED_YET.
+  grpc::ServerUnaryReactor* Unimplemented(grpc::CallbackServerContext* context);
+
+  template <typename Response>
+  grpc::ServerWriteReactor<Response>* UnimplementedServerStream(
+      grpc::CallbackServerContext* context);
+
+  template <typename Request, typename Response>
+  grpc::ServerBidiReactor<Request, Response>* UnimplementedBidiStream(
+      grpc::CallbackServerContext* context);
+
+  grpc::Status ToGrpc(const absl::Status& status) const;
+  Executor& executor() const { return *executor_; }
+
+ private:
+  // The status an unimplemented RPC answers: the authentication error, else UNIMPLEMENTED.
+  grpc::Status UnimplementedStatus(const grpc::ServerContextBase& context) const;
+  absl::Duration TestDelay(const grpc::ServerContextBase& context) const;
+
+  Executor* executor_;
+  const TokenVerifier* verifier_;
+  std::string error_domain_;
+  bool test_hooks_;
+};
+
+namespace internal {
+
+template <typename Response>
+class FinishedWriteReactor final : public grpc::ServerWriteReactor<Response> {
+ public:
+  explicit FinishedWriteReactor(const grpc::Status& status) { this->Finish(status); }
+  void OnDone() override { delete this; }
+};
+
+template <typename Request, typename Response>
+class FinishedBidiReactor final : public grpc::ServerBidiReactor<Request, Response> {
+ public:
+  explicit FinishedBidiReactor(const grpc::Status& status) { this->Finish(status); }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace internal
+
+template <typename Response>
+grpc::ServerWriteReactor<Response>* RpcRuntime::UnimplementedServerStream(
+    grpc::CallbackServerContext* context) {
+  return new internal::FinishedWriteReactor<Response>(UnimplementedStatus(*context));
+}
+
+template <typename Request, typename Response>
+grpc::ServerBidiReactor<Request, Response>* RpcRuntime::UnimplementedBidiStream(
+    grpc::CallbackServerContext* context) {
+  return new internal::FinishedBidiReactor<Request, Response>(UnimplementedStatus(*context));
+}
+
+}  // namespace okr::common

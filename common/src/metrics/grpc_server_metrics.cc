@@ -1,0 +1,159 @@
+#include "okr/common/metrics/grpc_server_metrics.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+
+namespace okr::common {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+using grpc::experimental::ServerRpcInfo;
+
+const char* TypeName(ServerRpcInfo::Type type) {
+  switch (type) {
+    case ServerRpcInfo::Type::UNARY:
+      return "unary";
+    case ServerRpcInfo::Type::CLIENT_STREAMING:
+      return "client_stream";
+    case ServerRpcInfo::Type::SERVER_STREAMING:
+      return "server_stream";
+    case ServerRpcInfo::Type::BIDI_STREAMING:
+      return "bidi_stream";
+  }
+  return "unknown";
+}
+
+// Default buckets of the Go client (prometheus.DefBuckets), as go-grpc-prometheus uses.
+const prometheus::Histogram::BucketBoundaries& Buckets() {
+  static const auto* kBuckets = new prometheus::Histogram::BucketBoundaries{
+      0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  return *kBuckets;
+}
+
+class MetricsInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  MetricsInterceptor(GrpcServerMetrics* metrics, GrpcServerMetrics::Method* method)
+      : metrics_(metrics), method_(method), start_(std::chrono::steady_clock::now()) {
+    method_->started->Increment();
+  }
+
+  ~MetricsInterceptor() override {
+    // A call that ended without sending a status (peer went away) counts as cancelled.
+    if (!handled_) Finish(static_cast<int>(grpc::StatusCode::CANCELLED));
+  }
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
+        methods->GetRecvMessage() != nullptr) {
+      method_->msg_received->Increment();
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE)) {
+      method_->msg_sent->Increment();
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      Finish(static_cast<int>(methods->GetSendStatus().error_code()));
+    }
+    methods->Proceed();
+  }
+
+ private:
+  void Finish(int code) {
+    handled_ = true;
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
+    metrics_->Handled(*method_, code, elapsed.count());
+  }
+
+  GrpcServerMetrics* metrics_;
+  GrpcServerMetrics::Method* method_;
+  std::chrono::steady_clock::time_point start_;
+  bool handled_ = false;
+};
+
+}  // namespace
+
+const char* GrpcCodeName(int code) {
+  static constexpr const char* kNames[] = {
+      "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
+      "NotFound", "AlreadyExists",  "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+      "Aborted",  "OutOfRange",     "Unimplemented",    "Internal",          "Unavailable",
+      "DataLoss", "Unauthenticated"};
+  if (code < 0 || code >= static_cast<int>(std::size(kNames))) return "Unknown";
+  return kNames[code];
+}
+
+std::pair<std::string, std::string> SplitFullMethod(const std::string& full_method) {
+  if (full_method.size() < 4 || full_method[0] != '/') return {};
+  const auto slash = full_method.find('/', 1);
+  if (slash == std::string::npos || slash + 1 >= full_method.size()) return {};
+  return {full_method.substr(1, slash - 1), full_method.substr(slash + 1)};
+}
+
+GrpcServerMetrics::GrpcServerMetrics(prometheus::Registry& registry)
+    : started_(prometheus::BuildCounter()
+                   .Name("grpc_server_started_total")
+                   .Help("Total number of RPCs started on the server.")
+                   .Register(registry)),
+      handled_(prometheus::BuildCounter()
+                   .Name("grpc_server_handled_total")
+                   .Help("Total number of RPCs completed on the server, regardless of success or "
+                         "failure.")
+                   .Register(registry)),
+      handling_seconds_(prometheus::BuildHistogram()
+                            .Name("grpc_server_handling_seconds")
+                            .Help("Histogram of response latency (seconds) of gRPC that had been "
+                                  "application-level handled by the server.")
+                            .Register(registry)),
+      msg_received_(prometheus::BuildCounter()
+                        .Name("grpc_server_msg_received_total")
+                        .Help("Total number of RPC stream messages received on the server.")
+                        .Register(registry)),
+      msg_sent_(prometheus::BuildCounter()
+                    .Name("grpc_server_msg_sent_total")
+                    .Help("Total number of gRPC stream messages sent by the server.")
+                    .Register(registry)) {}
+
+GrpcServerMetrics::Method& GrpcServerMetrics::ForMethod(const std::string& full_method,
+                                                        const std::string& type) {
+  absl::MutexLock lock(&mu_);
+  auto& slot = methods_[full_method];
+  if (slot == nullptr) {
+    auto [service, method] = SplitFullMethod(full_method);
+    const prometheus::Labels labels{
+        {"grpc_type", type}, {"grpc_service", service}, {"grpc_method", method}};
+    slot = std::make_unique<Method>(Method{&started_.Add(labels), &msg_received_.Add(labels),
+                                           &msg_sent_.Add(labels), type, service, method});
+  }
+  return *slot;
+}
+
+void GrpcServerMetrics::Handled(const Method& method, int code, double seconds) {
+  CodeSeries series;
+  {
+    absl::MutexLock lock(&mu_);
+    const std::string key = absl::StrCat(method.service, "/", method.method, "#", code);
+    auto it = by_code_.find(key);
+    if (it == by_code_.end()) {
+      const prometheus::Labels labels{{"grpc_type", method.type},
+                                      {"grpc_service", method.service},
+                                      {"grpc_method", method.method}};
+      prometheus::Labels with_code = labels;
+      with_code["grpc_code"] = GrpcCodeName(code);
+      it = by_code_
+               .emplace(key, CodeSeries{&handled_.Add(with_code),
+                                        &handling_seconds_.Add(labels, Buckets())})
+               .first;
+    }
+    series = it->second;
+  }
+  series.handled->Increment();
+  series.seconds->Observe(seconds);
+}
+
+grpc::experimental::Interceptor* MetricsInterceptorFactory::CreateServerInterceptor(
+    grpc::experimental::ServerRpcInfo* info) {
+  auto& method = metrics_->ForMethod(info->method(), TypeName(info->type()));
+  return new MetricsInterceptor(metrics_, &method);
+}
+
+}  // namespace okr::common

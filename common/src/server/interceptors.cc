@@ -1,0 +1,82 @@
+#include "okr/common/server/interceptors.h"
+
+#include <chrono>
+
+#include "okr/common/metrics/grpc_server_metrics.h"
+
+namespace okr::common {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+std::string_view Find(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata,
+                      std::string_view key) {
+  auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
+  if (it == metadata.end()) return {};
+  return {it->second.data(), it->second.size()};
+}
+
+class AccessLogInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit AccessLogInterceptor(grpc::experimental::ServerRpcInfo* info)
+      : info_(info), start_(std::chrono::steady_clock::now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      auto* metadata = methods->GetRecvInitialMetadata();
+      request_ =
+          MakeRequestContext(Find(*metadata, kRequestIdHeader), Find(*metadata, kTraceparentHeader),
+                             info_->method(), info_->server_context()->peer());
+      // Handlers read the context from the call's metadata; the strings live as long as this
+      // interceptor, which lives as long as the call.
+      server_trace_ = request_.trace_id + "-" + request_.span_id;
+      metadata->erase(grpc::string_ref(kServerTraceHeader));
+      metadata->erase(grpc::string_ref(kRequestIdHeader));
+      metadata->emplace(grpc::string_ref(kRequestIdHeader), grpc::string_ref(request_.request_id));
+      metadata->emplace(grpc::string_ref(kServerTraceHeader), grpc::string_ref(server_trace_));
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      methods->GetSendInitialMetadata()->emplace(kRequestIdHeader, request_.request_id);
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      const grpc::Status status = methods->GetSendStatus();
+      const std::chrono::duration<double, std::milli> elapsed =
+          std::chrono::steady_clock::now() - start_;
+      nlohmann::json fields = {{"code", GrpcCodeName(status.error_code())},
+                               {"duration_ms", elapsed.count()},
+                               {"peer", request_.peer}};
+      if (!status.ok()) fields["error"] = status.error_message();
+      LogInfo("rpc", fields, &request_);
+    }
+    methods->Proceed();
+  }
+
+ private:
+  grpc::experimental::ServerRpcInfo* info_;
+  std::chrono::steady_clock::time_point start_;
+  RequestContext request_;
+  std::string server_trace_;
+};
+
+}  // namespace
+
+grpc::experimental::Interceptor* AccessLogInterceptorFactory::CreateServerInterceptor(
+    grpc::experimental::ServerRpcInfo* info) {
+  return new AccessLogInterceptor(info);
+}
+
+RequestContext RequestContextFor(const grpc::ServerContextBase& context) {
+  const auto& metadata = context.client_metadata();
+  RequestContext out =
+      MakeRequestContext(Find(metadata, kRequestIdHeader), Find(metadata, kTraceparentHeader));
+  // The interceptor's trace and span are the call's (MakeRequestContext starts a new span).
+  std::string_view server_trace = Find(metadata, kServerTraceHeader);
+  if (server_trace.size() == 32 + 1 + 16) {
+    out.trace_id = std::string(server_trace.substr(0, 32));
+    out.span_id = std::string(server_trace.substr(33));
+  }
+  out.peer = context.peer();
+  return out;
+}
+
+}  // namespace okr::common

@@ -1,0 +1,96 @@
+#include "okr/common/server/rpc_runtime.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "okr/common/auth/bearer.h"
+#include "okr/common/server/interceptors.h"
+#include "okr/common/status/errors.h"
+
+namespace okr::common {
+namespace {
+
+std::string_view Header(const grpc::ServerContextBase& context, std::string_view key) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
+  if (it == metadata.end()) return {};
+  return {it->second.data(), it->second.size()};
+}
+
+}  // namespace
+
+RpcRuntime::RpcRuntime(Executor* executor, const TokenVerifier* verifier, std::string error_domain,
+                       bool test_hooks)
+    : executor_(executor),
+      verifier_(verifier),
+      error_domain_(std::move(error_domain)),
+      test_hooks_(test_hooks) {}
+
+absl::StatusOr<Principal> RpcRuntime::Authenticate(const grpc::ServerContextBase& context) const {
+  auto token = ExtractBearerToken(Header(context, "authorization"));
+  if (!token.ok()) {
+    return MakeError(absl::StatusCode::kUnauthenticated, "MISSING_CREDENTIALS",
+                     std::string(token.status().message()));
+  }
+  auto principal = verifier_->Verify(*token);
+  if (!principal.ok()) {
+    return MakeError(absl::StatusCode::kUnauthenticated, "INVALID_TOKEN",
+                     std::string(principal.status().message()));
+  }
+  return principal;
+}
+
+grpc::Status RpcRuntime::ToGrpc(const absl::Status& status) const {
+  return ToGrpcStatus(status, error_domain_);
+}
+
+absl::Duration RpcRuntime::TestDelay(const grpc::ServerContextBase& context) const {
+  if (!test_hooks_) return absl::ZeroDuration();
+  int64_t millis = 0;
+  if (!absl::SimpleAtoi(std::string(Header(context, kTestDelayHeader)), &millis) || millis <= 0) {
+    return absl::ZeroDuration();
+  }
+  return absl::Milliseconds(std::min<int64_t>(millis, 60'000));
+}
+
+grpc::ServerUnaryReactor* RpcRuntime::Unary(grpc::CallbackServerContext* context,
+                                            absl::AnyInvocable<absl::Status(const Call&) &&> work) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto principal = Authenticate(*context);
+  if (!principal.ok()) {
+    reactor->Finish(ToGrpc(principal.status()));
+    return reactor;
+  }
+  Call call{*std::move(principal), RequestContextFor(*context)};
+  executor_->Schedule(
+      [this, context, reactor, call = std::move(call), work = std::move(work)]() mutable {
+        if (absl::Duration delay = TestDelay(*context); delay > absl::ZeroDuration()) {
+          absl::SleepFor(delay);
+        }
+        if (context->IsCancelled()) {
+          reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled"));
+          return;
+        }
+        absl::Status status = std::move(work)(call);
+        if (!status.ok() && status.code() == absl::StatusCode::kInternal) {
+          LogError("internal error", {{"error", status.ToString()}}, &call.request);
+        }
+        reactor->Finish(ToGrpc(status));
+      });
+  return reactor;
+}
+
+grpc::Status RpcRuntime::UnimplementedStatus(const grpc::ServerContextBase& context) const {
+  auto principal = Authenticate(context);
+  if (!principal.ok()) return ToGrpc(principal.status());
+  return ToGrpc(MakeError(absl::StatusCode::kUnimplemented, "NOT_IMPLEMENTED_YET",
+                          "this method is part of the contract but not implemented yet"));
+}
+
+grpc::ServerUnaryReactor* RpcRuntime::Unimplemented(grpc::CallbackServerContext* context) {
+  return Unary(context, [](const Call&) {
+    return MakeError(absl::StatusCode::kUnimplemented, "NOT_IMPLEMENTED_YET",
+                     "this method is part of the contract but not implemented yet");
+  });
+}
+
+}  // namespace okr::common

@@ -1,0 +1,264 @@
+// The server kit in process over real gRPC: error details survive the wire, authentication guards
+// every method, health and metrics answer, request ids are kept and echoed.
+#include <arpa/inet.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "absl/synchronization/notification.h"
+#include "okr/common/auth/jwt_verifier.h"
+#include "okr/common/auth/token_minter.h"
+#include "okr/common/server/executor.h"
+#include "okr/common/server/grpc_server.h"
+#include "okr/common/server/rpc_runtime.h"
+#include "okr/common/status/errors.h"
+#include "okr/goals/v1/goals_service.grpc.pb.h"
+
+namespace okr::common {
+namespace {
+
+constexpr char kSecret[] = "0123456789abcdef0123456789abcdef-test";
+
+// GetCycle fails with a rich error; GetObjective echoes the caller; the rest are unimplemented.
+class TestGoalsService final : public goals::v1::GoalsService::CallbackService {
+ public:
+  explicit TestGoalsService(RpcRuntime* runtime) : runtime_(runtime) {}
+
+  grpc::ServerUnaryReactor* GetCycle(grpc::CallbackServerContext* context,
+                                     const goals::v1::GetCycleRequest* request,
+                                     goals::v1::Cycle* /*response*/) override {
+    return runtime_->Unary(context, [request](const Call&) {
+      Violations violations;
+      violations.Add("name", "'" + request->name() + "' is not a cycle name");
+      violations.Add("name", "must start with cycles/");
+      return violations.ToStatus("INVALID_CYCLE_NAME", "the cycle name is malformed");
+    });
+  }
+
+  grpc::ServerUnaryReactor* GetObjective(grpc::CallbackServerContext* context,
+                                         const goals::v1::GetObjectiveRequest* request,
+                                         goals::v1::Objective* response) override {
+    return runtime_->Unary(context, [request, response](const Call& call) {
+      response->set_name(request->name());
+      response->set_title(call.principal.tenant + "/" + call.principal.subject + "/" +
+                          call.request.request_id);
+      return absl::OkStatus();
+    });
+  }
+
+  grpc::ServerUnaryReactor* ListCycles(grpc::CallbackServerContext* context,
+                                       const goals::v1::ListCyclesRequest* /*request*/,
+                                       goals::v1::ListCyclesResponse* /*response*/) override {
+    return runtime_->Unimplemented(context);
+  }
+
+ private:
+  RpcRuntime* runtime_;
+};
+
+class ServerKitTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    JwtVerifierOptions options;
+    options.algorithm = JwtAlgorithm::kHs256;
+    options.key = kSecret;
+    options.issuer = "okr-test";
+    options.audience = "okr-suite";
+    auto verifier = JwtVerifier::Create(options);
+    ASSERT_TRUE(verifier.ok()) << verifier.status();
+    verifier_ = *std::move(verifier);
+    runtime_ = std::make_unique<RpcRuntime>(&executor_, verifier_.get(), "goals.okr-suite", false);
+    service_ = std::make_unique<TestGoalsService>(runtime_.get());
+    ServerOptions server_options;
+    server_options.listen = "127.0.0.1:0";
+    server_options.metrics_listen = "127.0.0.1:0";
+    server_options.drain_period = absl::ZeroDuration();
+    auto server = GrpcServer::Start(
+        server_options, {{service_.get(), goals::v1::GoalsService::service_full_name()}});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
+                                   grpc::InsecureChannelCredentials());
+    stub_ = goals::v1::GoalsService::NewStub(channel_);
+  }
+
+  void TearDown() override {
+    if (server_) server_->Shutdown();
+    executor_.Shutdown();
+  }
+
+  std::string Token(const std::string& tenant = "acme") {
+    TokenClaims claims;
+    claims.tenant = tenant;
+    claims.subject = "alice";
+    claims.roles = {"admin"};
+    claims.issuer = "okr-test";
+    claims.audience = "okr-suite";
+    claims.ttl = absl::Minutes(5);
+    auto token = MintToken(claims, JwtAlgorithm::kHs256, kSecret, absl::Now());
+    EXPECT_TRUE(token.ok()) << token.status();
+    return token.value_or("");
+  }
+
+  void Authorize(grpc::ClientContext& context) {
+    context.AddMetadata("authorization", "Bearer " + Token());
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  }
+
+  ThreadPool executor_{2};
+  TokenVerifierPtr verifier_;
+  std::unique_ptr<RpcRuntime> runtime_;
+  std::unique_ptr<TestGoalsService> service_;
+  std::unique_ptr<GrpcServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<goals::v1::GoalsService::Stub> stub_;
+};
+
+TEST_F(ServerKitTest, ErrorCodeReasonAndFieldViolationsSurviveTheWire) {
+  grpc::ClientContext context;
+  Authorize(context);
+  goals::v1::GetCycleRequest request;
+  request.set_name("bogus");
+  goals::v1::Cycle cycle;
+  grpc::Status status = stub_->GetCycle(&context, request, &cycle);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  absl::Status back = FromGrpcStatus(status);
+  EXPECT_EQ(back.message(), "the cycle name is malformed");
+  EXPECT_EQ(ErrorReason(back), "INVALID_CYCLE_NAME");
+  EXPECT_EQ(ErrorMetadata(back)["domain"], "goals.okr-suite");
+  auto violations = ErrorFieldViolations(back);
+  ASSERT_EQ(violations.size(), 2u);
+  EXPECT_EQ(violations[0].field, "name");
+  EXPECT_EQ(violations[0].description, "'bogus' is not a cycle name");
+}
+
+TEST_F(ServerKitTest, AuthenticatedCallSeesPrincipalAndRequestId) {
+  grpc::ClientContext context;
+  Authorize(context);
+  context.AddMetadata("x-request-id", "req-123");
+  goals::v1::GetObjectiveRequest request;
+  request.set_name("objectives/o1");
+  goals::v1::Objective objective;
+  grpc::Status status = stub_->GetObjective(&context, request, &objective);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(objective.title(), "acme/alice/req-123");
+  auto echoed = context.GetServerInitialMetadata().find("x-request-id");
+  ASSERT_NE(echoed, context.GetServerInitialMetadata().end());
+  EXPECT_EQ(std::string(echoed->second.data(), echoed->second.size()), "req-123");
+}
+
+TEST_F(ServerKitTest, MissingRequestIdIsGeneratedAndSeenByTheHandler) {
+  grpc::ClientContext context;
+  Authorize(context);
+  goals::v1::Objective objective;
+  ASSERT_TRUE(stub_->GetObjective(&context, goals::v1::GetObjectiveRequest(), &objective).ok());
+  auto echoed = context.GetServerInitialMetadata().find("x-request-id");
+  ASSERT_NE(echoed, context.GetServerInitialMetadata().end());
+  const std::string id(echoed->second.data(), echoed->second.size());
+  EXPECT_EQ(id.size(), 36u);
+  EXPECT_EQ(objective.title(), "acme/alice/" + id);
+}
+
+TEST_F(ServerKitTest, CallsWithoutValidTokenAreUnauthenticated) {
+  for (const std::string header : {"", "Bearer", "Basic abc", "Bearer not.a.jwt"}) {
+    grpc::ClientContext context;
+    if (!header.empty()) context.AddMetadata("authorization", header);
+    goals::v1::Objective objective;
+    grpc::Status status =
+        stub_->GetObjective(&context, goals::v1::GetObjectiveRequest(), &objective);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << header;
+    EXPECT_FALSE(ErrorReason(FromGrpcStatus(status)).empty());
+  }
+  // Unimplemented methods authenticate first, so an anonymous caller learns nothing.
+  grpc::ClientContext anonymous;
+  goals::v1::ListCyclesResponse cycles;
+  EXPECT_EQ(stub_->ListCycles(&anonymous, goals::v1::ListCyclesRequest(), &cycles).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  grpc::ClientContext authorized;
+  Authorize(authorized);
+  grpc::Status status = stub_->ListCycles(&authorized, goals::v1::ListCyclesRequest(), &cycles);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(status)), "NOT_IMPLEMENTED_YET");
+}
+
+TEST_F(ServerKitTest, MetricsEndpointServesGoGrpcPrometheusNames) {
+  grpc::ClientContext context;
+  goals::v1::Objective objective;
+  stub_->GetObjective(&context, goals::v1::GetObjectiveRequest(), &objective);
+
+  // Scrape /metrics with a plain HTTP/1.0 request over loopback.
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server_->metrics_port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  const std::string request = "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n";
+  ASSERT_EQ(write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
+  std::string response;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = read(fd, buffer, sizeof(buffer))) > 0)
+    response.append(buffer, static_cast<size_t>(n));
+  close(fd);
+  EXPECT_NE(response.find("200 OK"), std::string::npos);
+  EXPECT_NE(response.find("grpc_server_handled_total{grpc_code=\"Unauthenticated\",grpc_method="
+                          "\"GetObjective\",grpc_service=\"okr.goals.v1.GoalsService\",grpc_type="
+                          "\"unary\"} 1"),
+            std::string::npos)
+      << response;
+  EXPECT_NE(response.find("grpc_server_started_total"), std::string::npos);
+  EXPECT_NE(response.find("grpc_server_handling_seconds_bucket"), std::string::npos);
+  EXPECT_NE(response.find("grpc_server_msg_received_total"), std::string::npos);
+  EXPECT_NE(response.find("grpc_server_msg_sent_total"), std::string::npos);
+}
+
+TEST_F(ServerKitTest, OversizedRequestIsRejected) {
+  grpc::ClientContext context;
+  Authorize(context);
+  goals::v1::GetObjectiveRequest request;
+  request.set_name(std::string(5 * 1024 * 1024, 'x'));
+  goals::v1::Objective objective;
+  EXPECT_EQ(stub_->GetObjective(&context, request, &objective).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+}
+
+TEST_F(ServerKitTest, ShutdownLetsInFlightCallFinish) {
+  // Both executor threads are parked, so the call's work waits in the queue while Shutdown
+  // starts; it must still finish OK.
+  absl::Notification started[2], release;
+  for (auto& notification : started) {
+    executor_.Schedule([&] {
+      notification.Notify();
+      release.WaitForNotificationWithTimeout(absl::Seconds(5));
+    });
+  }
+  grpc::ClientContext context;
+  Authorize(context);
+  goals::v1::Objective objective;
+  grpc::Status status;
+  absl::Notification done;
+  const goals::v1::GetObjectiveRequest request;
+  stub_->async()->GetObjective(&context, &request, &objective, [&](grpc::Status s) {
+    status = std::move(s);
+    done.Notify();
+  });
+  for (auto& notification : started) {
+    ASSERT_TRUE(notification.WaitForNotificationWithTimeout(absl::Seconds(5)));
+  }
+  absl::SleepFor(absl::Milliseconds(100));  // the call is queued behind the parked task
+  std::thread stopper([this] { server_->Shutdown(); });
+  absl::SleepFor(absl::Milliseconds(100));
+  release.Notify();
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  stopper.join();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+}  // namespace
+}  // namespace okr::common

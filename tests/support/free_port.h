@@ -1,0 +1,15 @@
+// Free loopback TCP ports for servers that tests start on their own.
+#ifndef OKR_TESTS_SUPPORT_FREE_PORT_H_
+#define OKR_TESTS_SUPPORT_FREE_PORT_H_
+
+namespace okr::test_support {
+
+// Returns a TCP port on 127.0.0.1 that was free a moment ago (the kernel picked it for a socket
+// bound to port 0, which is then closed). Another process may take it before the caller binds it,
+// so callers that start servers should be ready to retry with a new port. Aborts if no socket can
+// be bound at all: a test machine without loopback cannot run these tests.
+int PickFreePort();
+
+}  // namespace okr::test_support
+
+#endif  // OKR_TESTS_SUPPORT_FREE_PORT_H_
