@@ -11,7 +11,7 @@ build_packages=(
   libhiredis-dev libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev
   libcli11-dev nlohmann-json3-dev libcpp-jwt-dev libssl-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang-format clang-tidy nodejs npm
+  clang-format clang-tidy
 )
 runtime_packages=(redis-server postgresql python3-grpcio python3-protobuf openssl)
 
@@ -24,6 +24,11 @@ for pkg in "${wanted[@]}"; do
     missing+=("$pkg")
   fi
 done
+
+# buf comes from npm: use the node/npm on PATH when there is one, else Debian's.
+if [[ "${1:-}" != "--runtime-only" ]] && ! command -v npm >/dev/null; then
+  missing+=(nodejs npm)
+fi
 
 if ((${#missing[@]})); then
   echo "installing Debian packages: ${missing[*]}"
