@@ -12,7 +12,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 state="${OKR_STATE_DIR:-$repo/.state/local}"
 base_port="${OKR_BASE_PORT:-50051}"
-bin="${OKR_BIN_DIR:-$repo/build/release}"
+bin="${OKR_BIN_DIR:-$repo/build/release/bin}"
 
 if [[ "${OKR_SKIP_BUILD:-0}" != "1" ]]; then
   "$repo/tools/install-deps.sh"
@@ -58,6 +58,7 @@ stop_all() {
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   echo "stopped; data kept in $state"
+  exit 0
 }
 trap stop_all INT TERM EXIT
 

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.pb.h"
 #include "okr/common/logging/log.h"
 #include "okr/common/server/interceptors.h"
 
@@ -29,6 +30,10 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   self->grpc_metrics_ = std::make_unique<GrpcServerMetrics>(*self->registry_);
 
   grpc::EnableDefaultHealthCheckService(true);
+  // The default health service does not use generated C++ messages, so its descriptor would be
+  // missing from reflection and tools such as buf curl could not list or call it. Touching the
+  // generated descriptor links it into the binary's pool.
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   grpc::ServerBuilder builder;

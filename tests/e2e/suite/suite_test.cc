@@ -104,8 +104,14 @@ class SuiteTest : public ::testing::Test {
                                      service.log_path);
     if (!process.ok()) return process.status();
     service.process = *std::move(process);
-    service.channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(service.port),
-                                          grpc::InsecureChannelCredentials());
+    // The first attempts are refused while the process starts; retry soon rather than after
+    // gRPC's default one-second reconnect backoff.
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
+    service.channel = grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(service.port),
+                                                grpc::InsecureChannelCredentials(), args);
     return service;
   }
 
