@@ -1,14 +1,24 @@
-// okr.org.v1.OrgService: the org directory (people, teams, reporting chains).
+// okr.org.v1.OrgService: the org directory (people, teams, reporting chains) over the goals
+// database. Handlers validate, authorize and convert; OrgDirectory holds the storage logic.
 #pragma once
 
+#include "okr/common/aip/page_token.h"
 #include "okr/common/server/rpc_runtime.h"
+#include "okr/common/storage/database.h"
 #include "okr/org/v1/org_service.grpc.pb.h"
 
 namespace okr::goals {
 
+// Roles that may write the directory (reads are open to every authenticated caller of a tenant).
+inline constexpr char kAdminRole[] = "admin";
+inline constexpr char kOrgSyncRole[] = "org-sync";
+
 class OrgService final : public ::okr::org::v1::OrgService::CallbackService {
  public:
-  explicit OrgService(common::RpcRuntime* runtime) : runtime_(runtime) {}
+  // All three must outlive the service. `database` is migrated with GoalsMigrations().
+  OrgService(common::RpcRuntime* runtime, common::Database* database,
+             const common::PageTokenCodec* page_tokens)
+      : runtime_(runtime), database_(database), page_tokens_(page_tokens) {}
 
   grpc::ServerUnaryReactor* BatchUpsertPeople(
       grpc::CallbackServerContext* context, const ::okr::org::v1::BatchUpsertPeopleRequest* request,
@@ -34,6 +44,8 @@ class OrgService final : public ::okr::org::v1::OrgService::CallbackService {
 
  private:
   common::RpcRuntime* runtime_;
+  common::Database* database_;
+  const common::PageTokenCodec* page_tokens_;
 };
 
 }  // namespace okr::goals

@@ -120,6 +120,8 @@ class SuiteTest : public ::testing::Test {
     auto stub = grpc::health::v1::Health::NewStub(service.channel);
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    // Wait for the connection rather than failing fast while the process is still starting.
+    context.set_wait_for_ready(true);
     grpc::health::v1::HealthCheckRequest request;
     request.set_service(name);
     grpc::health::v1::HealthCheckResponse response;
