@@ -5,38 +5,18 @@
 
 #include <set>
 
-#include "grpc/health/v1/health.grpc.pb.h"
-#include "okr/common/auth/token_minter.h"
 #include "okr/common/status/errors.h"
 #include "okr/org/v1/org_service.grpc.pb.h"
-#include "tests/support/free_port.h"
-#include "tests/support/process.h"
+#include "tests/support/e2e/service_process.h"
 #include "tests/support/temp_dir.h"
 
 namespace okr {
 namespace {
 
 namespace v1 = org::v1;
-using test_support::Subprocess;
-
-constexpr char kSecret[] = "e2e-org-secret-0123456789abcdef0123";
-
-std::string BinDir() {
-  const char* dir = std::getenv("OKR_BUILD_DIR");
-  return std::string(dir != nullptr ? dir : ".") + "/bin";
-}
 
 std::string Token(const std::string& tenant, std::vector<std::string> roles) {
-  common::TokenClaims claims;
-  claims.tenant = tenant;
-  claims.subject = "sync-bot";
-  claims.roles = std::move(roles);
-  claims.issuer = "okr-e2e";
-  claims.audience = "okr-suite";
-  claims.ttl = absl::Minutes(10);
-  auto token = common::MintToken(claims, common::JwtAlgorithm::kHs256, kSecret, absl::Now());
-  EXPECT_TRUE(token.ok()) << token.status();
-  return token.value_or("");
+  return test_support::E2eToken(tenant, "sync-bot", roles);
 }
 
 v1::Person MakePerson(const std::string& id, const std::string& manager = "",
@@ -80,68 +60,30 @@ std::vector<std::string> Names(const google::protobuf::RepeatedPtrField<v1::Pers
 // tenants of its own, named after the test, so tests cannot see each other's records.
 class OrgServiceTest : public ::testing::Test {
  protected:
-  struct Server {
-    test_support::TempDir dir;
-    int port = 0;
-    std::string log_path;
-    std::unique_ptr<Subprocess> process;
-    std::shared_ptr<grpc::Channel> channel;
-  };
-
   static void SetUpTestSuite() {
-    server_ = new Server;
-    server_->port = test_support::PickFreePort();
-    server_->log_path = server_->dir.path() + "/goals.log";
-    auto process = Subprocess::Start(
-        {BinDir() + "/okr-goals", "--listen", "127.0.0.1:" + std::to_string(server_->port), "--db",
-         server_->dir.path() + "/goals.db", "--db-synchronous", "normal", "--drain-period", "0s"},
-        {{"OKR_JWT_SECRET", kSecret},
-         {"OKR_JWT_ISSUER", "okr-e2e"},
-         {"OKR_JWT_AUDIENCE", "okr-suite"}},
-        server_->log_path);
-    if (!process.ok()) return;
-    server_->process = *std::move(process);
-    grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
-    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
-    server_->channel = grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(server_->port),
-                                                 grpc::InsecureChannelCredentials(), args);
-    serving_ = WaitServing();
+    dir_ = new test_support::TempDir;
+    auto server = test_support::ServiceProcess::Start(
+        "goals", dir_->path(), {"--db-synchronous", "normal", "--drain-period", "0s"});
+    if (!server.ok()) return;
+    server_ = server->release();
+    serving_ = server_->WaitServing();
   }
 
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
+    delete dir_;
+    dir_ = nullptr;
   }
 
   void SetUp() override {
     ASSERT_TRUE(serving_) << "okr-goals did not become SERVING; log:\n"
-                          << test_support::ReadFile(server_->log_path);
-    org_ = v1::OrgService::NewStub(server_->channel);
+                          << (server_ != nullptr ? server_->Log() : std::string());
+    org_ = v1::OrgService::NewStub(server_->channel());
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     tenant_ = std::string("t-") + info->name();
     other_tenant_ = tenant_ + "-other";
     admin_ = Token(tenant_, {"admin"});
-  }
-
-  static bool WaitServing() {
-    auto health = grpc::health::v1::Health::NewStub(server_->channel);
-    const absl::Time give_up = absl::Now() + absl::Seconds(30);
-    while (absl::Now() < give_up) {
-      if (!server_->process->Running()) return false;
-      grpc::ClientContext context;
-      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
-      // Waiting for the channel inside the call keeps this thread polling the connection attempt;
-      // a fail-fast call would leave it to gRPC's backup poller, which looks only every 5 s.
-      context.set_wait_for_ready(true);
-      grpc::health::v1::HealthCheckResponse response;
-      if (health->Check(&context, {}, &response).ok() &&
-          response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
-        return true;
-      }
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    return false;
   }
 
   // A context with the token and a deadline, for one call.
@@ -202,7 +144,8 @@ class OrgServiceTest : public ::testing::Test {
     return names;
   }
 
-  static inline Server* server_ = nullptr;
+  static inline test_support::TempDir* dir_ = nullptr;
+  static inline test_support::ServiceProcess* server_ = nullptr;
   static inline bool serving_ = false;
   std::unique_ptr<v1::OrgService::Stub> org_;
   std::string tenant_;

@@ -14,12 +14,12 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "okr/analytics/v1/analytics_service.grpc.pb.h"
-#include "okr/common/auth/token_minter.h"
 #include "okr/common/status/errors.h"
 #include "okr/feedback/v1/feedback_service.grpc.pb.h"
 #include "okr/goals/v1/goals_service.grpc.pb.h"
 #include "okr/goals/v1/progress_ingest_service.grpc.pb.h"
 #include "okr/org/v1/org_service.grpc.pb.h"
+#include "tests/support/e2e/service_process.h"
 #include "tests/support/free_port.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
@@ -27,15 +27,9 @@
 namespace okr {
 namespace {
 
+using test_support::ServiceProcess;
 using test_support::Subprocess;
 using test_support::TempDir;
-
-constexpr char kSecret[] = "e2e-secret-0123456789abcdef0123456789";
-
-std::string BinDir() {
-  const char* dir = std::getenv("OKR_BUILD_DIR");
-  return std::string(dir != nullptr ? dir : ".") + "/bin";
-}
 
 struct Binary {
   std::string name;                   // "goals"
@@ -53,103 +47,28 @@ const std::vector<Binary>& Binaries() {
   return *kBinaries;
 }
 
-// One running service binary with its own port, database and log file.
-struct RunningService {
-  std::string name;
-  int port = 0;
-  std::string log_path;
-  std::unique_ptr<Subprocess> process;
-  std::shared_ptr<grpc::Channel> channel;
-};
-
 class SuiteTest : public ::testing::Test {
  protected:
   void SetUp() override {
     for (const auto& binary : Binaries()) {
-      auto service = Start(binary.name, {});
+      std::vector<std::string> flags = {"--drain-period", "200ms", "--test-hooks"};
+      if (binary.name == "analytics") {
+        // No redis-server here on purpose: analytics must start and answer without its cache.
+        flags.push_back("--redis");
+        flags.push_back("127.0.0.1:" + std::to_string(test_support::PickFreePort()));
+      }
+      auto service = ServiceProcess::Start(binary.name, dir_.path(), flags);
       ASSERT_TRUE(service.ok()) << service.status();
       services_[binary.name] = *std::move(service);
     }
     for (auto& [name, service] : services_) {
-      ASSERT_TRUE(WaitServing(service, absl::Seconds(30)))
-          << name << " did not become SERVING; log:\n"
-          << test_support::ReadFile(service.log_path);
+      ASSERT_TRUE(service->WaitServing()) << name << " did not become SERVING; log:\n"
+                                          << service->Log();
     }
   }
 
-  absl::StatusOr<RunningService> Start(const std::string& name,
-                                       std::vector<std::string> extra_flags) {
-    RunningService service;
-    service.name = name;
-    service.port = test_support::PickFreePort();
-    service.log_path = dir_.path() + "/" + name + ".log";
-    std::vector<std::string> argv = {BinDir() + "/okr-" + name,
-                                     "--listen",
-                                     "127.0.0.1:" + std::to_string(service.port),
-                                     "--db",
-                                     dir_.path() + "/" + name + ".db",
-                                     "--drain-period",
-                                     "200ms",
-                                     "--test-hooks"};
-    if (name == "analytics") {
-      // No redis-server here on purpose: analytics must start and answer without its cache.
-      argv.push_back("--redis");
-      argv.push_back("127.0.0.1:" + std::to_string(test_support::PickFreePort()));
-    }
-    argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
-    auto process = Subprocess::Start(argv,
-                                     {{"OKR_JWT_SECRET", kSecret},
-                                      {"OKR_JWT_ISSUER", "okr-e2e"},
-                                      {"OKR_JWT_AUDIENCE", "okr-suite"}},
-                                     service.log_path);
-    if (!process.ok()) return process.status();
-    service.process = *std::move(process);
-    // The first attempts are refused while the process starts; retry soon rather than after
-    // gRPC's default one-second reconnect backoff.
-    grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
-    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
-    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
-    service.channel = grpc::CreateCustomChannel("127.0.0.1:" + std::to_string(service.port),
-                                                grpc::InsecureChannelCredentials(), args);
-    return service;
-  }
-
-  static std::optional<grpc::health::v1::HealthCheckResponse::ServingStatus> Health(
-      RunningService& service, const std::string& name) {
-    auto stub = grpc::health::v1::Health::NewStub(service.channel);
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
-    // Wait for the connection rather than failing fast while the process is still starting.
-    context.set_wait_for_ready(true);
-    grpc::health::v1::HealthCheckRequest request;
-    request.set_service(name);
-    grpc::health::v1::HealthCheckResponse response;
-    if (!stub->Check(&context, request, &response).ok()) return std::nullopt;
-    return response.status();
-  }
-
-  static bool WaitServing(RunningService& service, absl::Duration timeout) {
-    const absl::Time give_up = absl::Now() + timeout;
-    while (absl::Now() < give_up) {
-      if (!service.process->Running()) return false;
-      if (Health(service, "") == grpc::health::v1::HealthCheckResponse::SERVING) return true;
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    return false;
-  }
-
-  static std::string Token(const std::string& issuer = "okr-e2e") {
-    common::TokenClaims claims;
-    claims.tenant = "acme";
-    claims.subject = "alice";
-    claims.roles = {"admin"};
-    claims.issuer = issuer;
-    claims.audience = "okr-suite";
-    claims.ttl = absl::Minutes(10);
-    auto token = common::MintToken(claims, common::JwtAlgorithm::kHs256, kSecret, absl::Now());
-    EXPECT_TRUE(token.ok()) << token.status();
-    return token.value_or("");
+  static std::string Token(const std::string& issuer = test_support::kE2eIssuer) {
+    return test_support::E2eToken("acme", "alice", {"admin"}, issuer);
   }
 
   static void Deadline(grpc::ClientContext& context, int seconds = 10) {
@@ -157,25 +76,25 @@ class SuiteTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::map<std::string, RunningService> services_;
+  std::map<std::string, std::unique_ptr<ServiceProcess>> services_;
 };
 
 TEST_F(SuiteTest, EveryServiceNameReportsServing) {
   for (const auto& binary : Binaries()) {
-    auto& service = services_[binary.name];
-    EXPECT_EQ(Health(service, ""), grpc::health::v1::HealthCheckResponse::SERVING);
+    auto& service = *services_[binary.name];
+    EXPECT_EQ(service.Health(), grpc::health::v1::HealthCheckResponse::SERVING);
     for (const auto& name : binary.services) {
-      EXPECT_EQ(Health(service, name), grpc::health::v1::HealthCheckResponse::SERVING) << name;
+      EXPECT_EQ(service.Health(name), grpc::health::v1::HealthCheckResponse::SERVING) << name;
     }
     // A name the binary does not serve is unknown to its health service.
-    EXPECT_EQ(Health(service, "okr.nothing.v1.Nothing"), std::nullopt);
+    EXPECT_EQ(service.Health("okr.nothing.v1.Nothing"), std::nullopt);
   }
 }
 
 TEST_F(SuiteTest, ReflectionListsTheServices) {
   for (const auto& binary : Binaries()) {
     auto stub =
-        grpc::reflection::v1alpha::ServerReflection::NewStub(services_[binary.name].channel);
+        grpc::reflection::v1alpha::ServerReflection::NewStub(services_[binary.name]->channel());
     grpc::ClientContext context;
     Deadline(context);
     auto stream = stub->ServerReflectionInfo(&context);
@@ -207,10 +126,10 @@ TEST_F(SuiteTest, ReflectionListsTheServices) {
 }
 
 TEST_F(SuiteTest, CallWithoutTokenIsUnauthenticated) {
-  auto goals = goals::v1::GoalsService::NewStub(services_["goals"].channel);
-  auto feedback = feedback::v1::FeedbackService::NewStub(services_["feedback"].channel);
-  auto analytics = analytics::v1::AnalyticsService::NewStub(services_["analytics"].channel);
-  auto org = org::v1::OrgService::NewStub(services_["goals"].channel);
+  auto goals = goals::v1::GoalsService::NewStub(services_["goals"]->channel());
+  auto feedback = feedback::v1::FeedbackService::NewStub(services_["feedback"]->channel());
+  auto analytics = analytics::v1::AnalyticsService::NewStub(services_["analytics"]->channel());
+  auto org = org::v1::OrgService::NewStub(services_["goals"]->channel());
 
   grpc::ClientContext c1;
   Deadline(c1);
@@ -248,7 +167,7 @@ TEST_F(SuiteTest, CallWithoutTokenIsUnauthenticated) {
   EXPECT_FALSE(watch->Read(&change));
   EXPECT_EQ(watch->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
 
-  auto ingest = goals::v1::ProgressIngestService::NewStub(services_["goals"].channel);
+  auto ingest = goals::v1::ProgressIngestService::NewStub(services_["goals"]->channel());
   grpc::ClientContext c6;
   Deadline(c6);
   auto stream = ingest->IngestProgress(&c6);
@@ -266,7 +185,7 @@ TEST_F(SuiteTest, CallWithoutTokenIsUnauthenticated) {
 }
 
 TEST_F(SuiteTest, EveryCallGetsOneAccessLogLineWithItsRequestId) {
-  auto goals = goals::v1::GoalsService::NewStub(services_["goals"].channel);
+  auto goals = goals::v1::GoalsService::NewStub(services_["goals"]->channel());
   grpc::ClientContext context;
   Deadline(context);
   context.AddMetadata("x-request-id", "e2e-request-1");
@@ -277,7 +196,7 @@ TEST_F(SuiteTest, EveryCallGetsOneAccessLogLineWithItsRequestId) {
   const absl::Time give_up = absl::Now() + absl::Seconds(5);
   std::optional<nlohmann::json> line;
   while (!line && absl::Now() < give_up) {
-    std::istringstream log(test_support::ReadFile(services_["goals"].log_path));
+    std::istringstream log(test_support::ReadFile(services_["goals"]->log_path()));
     std::string text;
     while (std::getline(log, text)) {
       auto record = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -297,8 +216,8 @@ TEST_F(SuiteTest, EveryCallGetsOneAccessLogLineWithItsRequestId) {
 }
 
 TEST_F(SuiteTest, SigtermDuringInFlightCallLetsItFinishAndExitsZero) {
-  auto& goals_process = services_["goals"];
-  auto goals = goals::v1::GoalsService::NewStub(goals_process.channel);
+  auto& goals_process = *services_["goals"];
+  auto goals = goals::v1::GoalsService::NewStub(goals_process.channel());
   grpc::ClientContext context;
   Deadline(context, 20);
   context.AddMetadata("authorization", "Bearer " + Token());
@@ -312,23 +231,24 @@ TEST_F(SuiteTest, SigtermDuringInFlightCallLetsItFinishAndExitsZero) {
     done.Notify();
   });
   absl::SleepFor(absl::Milliseconds(300));  // the call is now inside the service
-  ASSERT_TRUE(goals_process.process->Signal(SIGTERM).ok());
+  ASSERT_TRUE(goals_process.process().Signal(SIGTERM).ok());
 
   // While draining, health says NOT_SERVING.
   absl::SleepFor(absl::Milliseconds(50));
-  EXPECT_EQ(Health(goals_process, ""), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(goals_process.Health(), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
 
   ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(15)));
   // The handler's own answer, not CANCELLED or UNAVAILABLE from being cut off.
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED) << status.error_message();
-  auto exit_code = goals_process.process->Wait(absl::Seconds(15));
+  auto exit_code = goals_process.process().Wait(absl::Seconds(15));
   ASSERT_TRUE(exit_code.ok()) << exit_code.status();
-  EXPECT_EQ(*exit_code, 0) << test_support::ReadFile(goals_process.log_path);
+  EXPECT_EQ(*exit_code, 0) << goals_process.Log();
 }
 
 TEST_F(SuiteTest, BadConfigurationExitsWithCode2) {
   const std::string log = dir_.path() + "/bad.log";
-  auto process = Subprocess::Start({BinDir() + "/okr-goals", "--listen", "nonsense"}, {}, log);
+  auto process =
+      Subprocess::Start({test_support::BinDir() + "/okr-goals", "--listen", "nonsense"}, {}, log);
   ASSERT_TRUE(process.ok());
   auto exit_code = (*process)->Wait(absl::Seconds(10));
   ASSERT_TRUE(exit_code.ok());
@@ -336,8 +256,9 @@ TEST_F(SuiteTest, BadConfigurationExitsWithCode2) {
   EXPECT_NE(test_support::ReadFile(log).find("--listen"), std::string::npos);
 
   // A secret too short for HS256 is refused at start-up, not at the first request.
-  auto short_secret = Subprocess::Start({BinDir() + "/okr-feedback", "--listen", "127.0.0.1:0"},
-                                        {{"OKR_JWT_SECRET", "short"}}, log);
+  auto short_secret =
+      Subprocess::Start({test_support::BinDir() + "/okr-feedback", "--listen", "127.0.0.1:0"},
+                        {{"OKR_JWT_SECRET", "short"}}, log);
   ASSERT_TRUE(short_secret.ok());
   exit_code = (*short_secret)->Wait(absl::Seconds(10));
   ASSERT_TRUE(exit_code.ok());

@@ -1,0 +1,62 @@
+// What every service binary composes before its own services: flags and environment, logging, the
+// token verifier, its database, the executor and the RPC runtime; then serving until SIGTERM.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "okr/common/auth/token_verifier.h"
+#include "okr/common/config/command_line.h"
+#include "okr/common/server/executor.h"
+#include "okr/common/server/grpc_server.h"
+#include "okr/common/server/rpc_runtime.h"
+#include "okr/common/server/server_options.h"
+#include "okr/common/storage/sqlite_database.h"
+
+namespace okr::common {
+
+class ServiceBinary {
+ public:
+  // `name` is the short service name ("goals"): the binary is okr-<name>, its logs say
+  // service=<name>, its errors carry the domain <name>.okr-suite, its database defaults to
+  // okr-<name>.db. Construct it first thing in main(): it blocks SIGTERM and SIGINT before any
+  // thread starts so that Serve() can wait for them.
+  ServiceBinary(std::string name, std::string description, std::string default_listen);
+  ~ServiceBinary();
+
+  // For the binary's own flags and their validation, before Init.
+  CommandLine& command_line() { return command_line_; }
+  SqliteDatabaseOptions& database_options() { return database_options_; }
+
+  // Adds a host:port flag with its environment variable, validated at start-up.
+  void AddAddressFlag(const std::string& flag, const std::string& env, std::string* value,
+                      const std::string& description);
+
+  // Parses flags, starts logging, builds the token verifier and opens the database. Returns an
+  // exit code when the process must stop: 0 after --help, 2 for bad configuration, 1 when the
+  // database cannot be opened.
+  std::optional<int> Init(int argc, const char* const* argv);
+
+  // Valid after a successful Init.
+  Database& database() { return *database_; }
+  RpcRuntime& runtime() { return *runtime_; }
+
+  // Serves until SIGTERM or SIGINT, shuts down gracefully, finishes the executor's work and closes
+  // the database. Returns the process exit code.
+  int Serve(const std::vector<ServiceRegistration>& services);
+
+ private:
+  std::string name_;
+  CommandLine command_line_;
+  ServerOptions server_options_;
+  AuthOptions auth_options_;
+  SqliteDatabaseOptions database_options_;
+  TokenVerifierPtr verifier_;
+  std::unique_ptr<SqliteDatabase> database_;
+  std::unique_ptr<ThreadPool> executor_;
+  std::unique_ptr<RpcRuntime> runtime_;
+};
+
+}  // namespace okr::common

@@ -1,0 +1,60 @@
+#include "okr/common/server/service_binary.h"
+
+#include "okr/common/logging/log.h"
+#include "okr/common/server/service_main.h"
+
+namespace okr::common {
+
+ServiceBinary::ServiceBinary(std::string name, std::string description, std::string default_listen)
+    : name_(std::move(name)), command_line_("okr-" + name_, std::move(description)) {
+  BlockShutdownSignals();
+  server_options_.listen = std::move(default_listen);
+  database_options_.path = "okr-" + name_ + ".db";
+  AddServerFlags(command_line_, server_options_);
+  AddAuthFlags(command_line_, auth_options_);
+  AddDatabaseFlags(command_line_, database_options_);
+}
+
+ServiceBinary::~ServiceBinary() {
+  if (executor_ != nullptr) executor_->Shutdown();
+  if (database_ != nullptr) database_->Close();
+}
+
+void ServiceBinary::AddAddressFlag(const std::string& flag, const std::string& env,
+                                   std::string* value, const std::string& description) {
+  command_line_.app().add_option(flag, *value, description)->envname(env);
+  command_line_.AddValidation([flag, value] { return ValidateHostPort(flag, *value); });
+}
+
+std::optional<int> ServiceBinary::Init(int argc, const char* const* argv) {
+  if (auto exit_code = command_line_.Parse(argc, argv)) return exit_code;
+  InitLogging(name_, *ParseLogLevel(server_options_.log_level));
+
+  auto verifier = MakeTokenVerifier(auth_options_);
+  if (!verifier.ok()) {
+    std::cerr << "okr-" << name_ << ": configuration error: " << verifier.status().message()
+              << "\n";
+    return kConfigErrorExitCode;
+  }
+  verifier_ = *std::move(verifier);
+  auto database = SqliteDatabase::Open(database_options_);
+  if (!database.ok()) {
+    LogError("cannot open database", {{"path", database_options_.path},
+                                      {"error", std::string(database.status().message())}});
+    return 1;
+  }
+  database_ = *std::move(database);
+  executor_ = std::make_unique<ThreadPool>(static_cast<size_t>(server_options_.executor_threads));
+  runtime_ = std::make_unique<RpcRuntime>(executor_.get(), verifier_.get(), name_ + ".okr-suite",
+                                          server_options_.test_hooks);
+  return std::nullopt;
+}
+
+int ServiceBinary::Serve(const std::vector<ServiceRegistration>& services) {
+  const int exit_code = ServeUntilSignal(name_, server_options_, services);
+  executor_->Shutdown();
+  database_->Close();
+  return exit_code;
+}
+
+}  // namespace okr::common

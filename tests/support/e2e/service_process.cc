@@ -1,0 +1,79 @@
+#include "tests/support/e2e/service_process.h"
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "okr/common/auth/token_minter.h"
+#include "tests/support/free_port.h"
+
+namespace okr::test_support {
+
+std::string E2eToken(const std::string& tenant, const std::string& subject,
+                     const std::vector<std::string>& roles, const std::string& issuer) {
+  common::TokenClaims claims;
+  claims.tenant = tenant;
+  claims.subject = subject;
+  claims.roles = roles;
+  claims.issuer = issuer;
+  claims.audience = kE2eAudience;
+  claims.ttl = absl::Minutes(10);
+  auto token = common::MintToken(claims, common::JwtAlgorithm::kHs256, kE2eSecret, absl::Now());
+  return token.ok() ? *token : std::string();
+}
+
+std::string BinDir() {
+  const char* dir = std::getenv("OKR_BUILD_DIR");
+  return std::string(dir != nullptr ? dir : ".") + "/bin";
+}
+
+absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
+    const std::string& name, const std::string& dir, std::vector<std::string> extra_flags) {
+  auto service = std::make_unique<ServiceProcess>();
+  service->name_ = name;
+  service->port_ = PickFreePort();
+  service->log_path_ = dir + "/" + name + ".log";
+  const std::string address = "127.0.0.1:" + std::to_string(service->port_);
+  std::vector<std::string> argv = {BinDir() + "/okr-" + name, "--listen", address, "--db",
+                                   dir + "/" + name + ".db"};
+  argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
+  auto process = Subprocess::Start(argv,
+                                   {{"OKR_JWT_SECRET", kE2eSecret},
+                                    {"OKR_JWT_ISSUER", kE2eIssuer},
+                                    {"OKR_JWT_AUDIENCE", kE2eAudience}},
+                                   service->log_path_);
+  if (!process.ok()) return process.status();
+  service->process_ = *std::move(process);
+  // The first attempts are refused while the process starts; retry soon rather than after gRPC's
+  // default one-second reconnect backoff.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 200);
+  service->channel_ = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  return service;
+}
+
+std::optional<grpc::health::v1::HealthCheckResponse::ServingStatus> ServiceProcess::Health(
+    const std::string& service) {
+  auto stub = grpc::health::v1::Health::NewStub(channel_);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  // Waiting for the channel inside the call keeps this thread polling the connection attempt; a
+  // fail-fast call would leave it to gRPC's backup poller, which looks only every 5 s.
+  context.set_wait_for_ready(true);
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(service);
+  grpc::health::v1::HealthCheckResponse response;
+  if (!stub->Check(&context, request, &response).ok()) return std::nullopt;
+  return response.status();
+}
+
+bool ServiceProcess::WaitServing(absl::Duration timeout) {
+  const absl::Time give_up = absl::Now() + timeout;
+  while (absl::Now() < give_up) {
+    if (!process_->Running()) return false;
+    if (Health() == grpc::health::v1::HealthCheckResponse::SERVING) return true;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return false;
+}
+
+}  // namespace okr::test_support
