@@ -1,5 +1,7 @@
 #include "okr/common/metrics/grpc_server_metrics.h"
 
+#include <google/protobuf/descriptor.h>
+
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
@@ -119,6 +121,13 @@ GrpcServerMetrics::Method& GrpcServerMetrics::ForMethod(const std::string& full_
   auto& slot = methods_[full_method];
   if (slot == nullptr) {
     auto [service, method] = SplitFullMethod(full_method);
+    // Calls to methods no service defines carry whatever path the client sent: count them in
+    // one series so a client cannot create series (and memory) without bound.
+    if (service.empty() || google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+                               service + "." + method) == nullptr) {
+      service = "unknown";
+      method = "unknown";
+    }
     const prometheus::Labels labels{
         {"grpc_type", type}, {"grpc_service", service}, {"grpc_method", method}};
     slot = std::make_unique<Method>(Method{&started_.Add(labels), &msg_received_.Add(labels),

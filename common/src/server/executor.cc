@@ -22,9 +22,10 @@ void ThreadPool::Schedule(absl::AnyInvocable<void() &&> task) {
 }
 
 void ThreadPool::Shutdown() {
+  // join_mu_ makes a concurrent second call wait until the threads are joined.
+  absl::MutexLock join_lock(&join_mu_);
   {
     absl::MutexLock lock(&mu_);
-    if (stopping_) return;
     stopping_ = true;
   }
   for (auto& thread : threads_) thread.join();

@@ -70,13 +70,22 @@ grpc::ServerUnaryReactor* RpcRuntime::Unary(grpc::CallbackServerContext* context
           reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled"));
           return;
         }
-        absl::Status status = std::move(work)(call);
-        if (!status.ok() && status.code() == absl::StatusCode::kInternal) {
-          LogError("internal error", {{"error", status.ToString()}}, &call.request);
-        }
-        reactor->Finish(ToGrpc(status));
+        reactor->Finish(ToGrpc(ForCaller(std::move(work)(call), call.request)));
       });
   return reactor;
+}
+
+absl::Status RpcRuntime::ForCaller(absl::Status status, const RequestContext& request) {
+  const auto code = status.code();
+  if (code != absl::StatusCode::kInternal && code != absl::StatusCode::kUnknown &&
+      code != absl::StatusCode::kDataLoss) {
+    return status;
+  }
+  // Faults of ours carry SQL, paths and other internals: they go to the log, and the caller gets
+  // the request id to quote.
+  LogError("request failed", {{"error", status.ToString()}}, &request);
+  return MakeError(code, ErrorReason(status),
+                   absl::StrCat("internal error; quote request id ", request.request_id));
 }
 
 grpc::Status RpcRuntime::UnimplementedStatus(const grpc::ServerContextBase& context) const {

@@ -241,9 +241,9 @@ void SqliteDatabase::RunBatch(std::vector<PendingWrite>& batch) {
     }
     if (broken_by < batch.size()) {
       if (writer_->InTransaction()) writer_->Exec("ROLLBACK").IgnoreError();
+      // Another request's error (possibly another tenant's) must not reach this caller.
       absl::Status aborted = absl::AbortedError(
-          absl::StrCat("write transaction abandoned because of another write of its batch: ",
-                       results[broken_by].message()));
+          "write transaction abandoned because of another write of its batch; retry");
       for (size_t i = 0; i < batch.size(); ++i) {
         // Writes that failed on their own keep their error; the rest were undone or never ran.
         if (i > broken_by || (i < broken_by && results[i].ok())) results[i] = aborted;

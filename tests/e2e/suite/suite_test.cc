@@ -51,7 +51,7 @@ class SuiteTest : public ::testing::Test {
  protected:
   void SetUp() override {
     for (const auto& binary : Binaries()) {
-      std::vector<std::string> flags = {"--drain-period", "200ms", "--test-hooks"};
+      std::vector<std::string> flags = {"--drain-period", "1s", "--test-hooks"};
       if (binary.name == "analytics") {
         // No redis-server here on purpose: analytics must start and answer without its cache.
         flags.push_back("--redis");
@@ -193,18 +193,23 @@ TEST_F(SuiteTest, EveryCallGetsOneAccessLogLineWithItsRequestId) {
   goals::v1::Cycle cycle;
   goals->GetCycle(&context, goals::v1::GetCycleRequest(), &cycle);
 
+  // Exactly one access line carries our request id (read whole lines only: the service may be
+  // writing the next one).
   const absl::Time give_up = absl::Now() + absl::Seconds(5);
-  std::optional<nlohmann::json> line;
-  while (!line && absl::Now() < give_up) {
-    std::istringstream log(test_support::ReadFile(services_["goals"]->log_path()));
+  std::vector<nlohmann::json> lines;
+  while (lines.empty() && absl::Now() < give_up) {
+    const std::string log = test_support::ReadFile(services_["goals"]->log_path());
+    std::istringstream stream(log.substr(0, log.rfind('\n') + 1));
     std::string text;
-    while (std::getline(log, text)) {
+    while (std::getline(stream, text)) {
       auto record = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
       ASSERT_FALSE(record.is_discarded()) << "not JSON: " << text;
-      if (record.value("request_id", "") == "e2e-request-1") line = record;
+      if (record.value("request_id", "") == "e2e-request-1") lines.push_back(record);
     }
-    if (!line) absl::SleepFor(absl::Milliseconds(50));
+    if (lines.empty()) absl::SleepFor(absl::Milliseconds(50));
   }
+  ASSERT_EQ(lines.size(), 1u);
+  std::optional<nlohmann::json> line = lines.front();
   ASSERT_TRUE(line.has_value());
   EXPECT_EQ((*line)["msg"], "rpc");
   EXPECT_EQ((*line)["method"], "/okr.goals.v1.GoalsService/GetCycle");
@@ -233,9 +238,13 @@ TEST_F(SuiteTest, SigtermDuringInFlightCallLetsItFinishAndExitsZero) {
   absl::SleepFor(absl::Milliseconds(300));  // the call is now inside the service
   ASSERT_TRUE(goals_process.process().Signal(SIGTERM).ok());
 
-  // While draining, health says NOT_SERVING.
-  absl::SleepFor(absl::Milliseconds(50));
-  EXPECT_EQ(goals_process.Health(), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  // While draining (1 s), health says NOT_SERVING.
+  bool not_serving = false;
+  for (int i = 0; i < 100 && !not_serving; ++i) {
+    not_serving = goals_process.Health() == grpc::health::v1::HealthCheckResponse::NOT_SERVING;
+    if (!not_serving) absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_TRUE(not_serving);
 
   ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(15)));
   // The handler's own answer, not CANCELLED or UNAVAILABLE from being cut off.

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "absl/synchronization/notification.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "okr/common/auth/jwt_verifier.h"
 #include "okr/common/auth/token_minter.h"
 #include "okr/common/server/executor.h"
@@ -76,7 +77,7 @@ class ServerKitTest : public ::testing::Test {
     ServerOptions server_options;
     server_options.listen = "127.0.0.1:0";
     server_options.metrics_listen = "127.0.0.1:0";
-    server_options.drain_period = absl::ZeroDuration();
+    server_options.drain_period = absl::Milliseconds(500);
     auto server = GrpcServer::Start(
         server_options, {{service_.get(), goals::v1::GoalsService::service_full_name()}});
     ASSERT_TRUE(server.ok()) << server.status();
@@ -186,13 +187,19 @@ TEST_F(ServerKitTest, CallsWithoutValidTokenAreUnauthenticated) {
 }
 
 TEST_F(ServerKitTest, MetricsEndpointServesGoGrpcPrometheusNames) {
-  grpc::ClientContext context;
   goals::v1::Objective objective;
-  stub_->GetObjective(&context, goals::v1::GetObjectiveRequest(), &objective);
+  grpc::ClientContext anonymous;
+  anonymous.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  EXPECT_FALSE(stub_->GetObjective(&anonymous, goals::v1::GetObjectiveRequest(), &objective).ok());
+  grpc::ClientContext authorized;
+  Authorize(authorized);
+  EXPECT_TRUE(stub_->GetObjective(&authorized, goals::v1::GetObjectiveRequest(), &objective).ok());
 
-  // Scrape /metrics with a plain HTTP/1.0 request over loopback.
+  // Scrape /metrics with a plain HTTP/1.0 request over loopback, bounded by a receive timeout.
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_GE(fd, 0);
+  timeval timeout{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(server_->metrics_port()));
@@ -207,15 +214,17 @@ TEST_F(ServerKitTest, MetricsEndpointServesGoGrpcPrometheusNames) {
     response.append(buffer, static_cast<size_t>(n));
   close(fd);
   EXPECT_NE(response.find("200 OK"), std::string::npos);
-  EXPECT_NE(response.find("grpc_server_handled_total{grpc_code=\"Unauthenticated\",grpc_method="
-                          "\"GetObjective\",grpc_service=\"okr.goals.v1.GoalsService\",grpc_type="
-                          "\"unary\"} 1"),
-            std::string::npos)
-      << response;
-  EXPECT_NE(response.find("grpc_server_started_total"), std::string::npos);
-  EXPECT_NE(response.find("grpc_server_handling_seconds_bucket"), std::string::npos);
-  EXPECT_NE(response.find("grpc_server_msg_received_total"), std::string::npos);
-  EXPECT_NE(response.find("grpc_server_msg_sent_total"), std::string::npos);
+  const std::string labels =
+      R"(grpc_method="GetObjective",grpc_service="okr.goals.v1.GoalsService",grpc_type="unary")";
+  for (const std::string& line :
+       {R"(grpc_server_handled_total{grpc_code="Unauthenticated",)" + labels + "} 1",
+        R"(grpc_server_handled_total{grpc_code="OK",)" + labels + "} 1",
+        "grpc_server_started_total{" + labels + "} 2",
+        "grpc_server_msg_received_total{" + labels + "} 2",
+        "grpc_server_msg_sent_total{" + labels + "} 1",
+        "grpc_server_handling_seconds_count{" + labels + "} 2"}) {
+    EXPECT_NE(response.find(line + "\n"), std::string::npos) << line << "\n" << response;
+  }
 }
 
 TEST_F(ServerKitTest, OversizedRequestIsRejected) {
@@ -251,10 +260,26 @@ TEST_F(ServerKitTest, ShutdownLetsInFlightCallFinish) {
   for (auto& notification : started) {
     ASSERT_TRUE(notification.WaitForNotificationWithTimeout(absl::Seconds(5)));
   }
-  absl::SleepFor(absl::Milliseconds(100));  // the call is queued behind the parked task
+  // The call's work is queued behind the parked tasks before shutdown starts...
+  const absl::Time give_up = absl::Now() + absl::Seconds(10);
+  while (executor_.QueuedForTest() == 0 && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  ASSERT_EQ(executor_.QueuedForTest(), 1u);
   std::thread stopper([this] { server_->Shutdown(); });
-  absl::SleepFor(absl::Milliseconds(100));
+  // ...and is released only once shutdown has begun (health is NOT_SERVING).
+  auto health = grpc::health::v1::Health::NewStub(channel_);
+  bool not_serving = false;
+  while (!not_serving && absl::Now() < give_up) {
+    grpc::ClientContext health_context;
+    health_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
+    grpc::health::v1::HealthCheckResponse response;
+    not_serving = health->Check(&health_context, {}, &response).ok() &&
+                  response.status() == grpc::health::v1::HealthCheckResponse::NOT_SERVING;
+    if (!not_serving) absl::SleepFor(absl::Milliseconds(5));
+  }
   release.Notify();
+  ASSERT_TRUE(not_serving);
   ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(10)));
   stopper.join();
   EXPECT_TRUE(status.ok()) << status.error_message();

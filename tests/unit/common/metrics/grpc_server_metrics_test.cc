@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <prometheus/text_serializer.h>
 
+#include "okr/goals/v1/goals_service.pb.h"
+
 namespace okr::common {
 namespace {
 
@@ -25,6 +27,8 @@ TEST(GrpcServerMetricsTest, CodeNamesMatchGoGrpcPrometheus) {
 }
 
 TEST(GrpcServerMetricsTest, RecordsWithTheStandardNamesAndLabels) {
+  // Links the goals descriptors into this binary's pool, where real services' methods live.
+  ASSERT_NE(goals::v1::GetCycleRequest::descriptor(), nullptr);
   prometheus::Registry registry;
   GrpcServerMetrics metrics(registry);
   auto& method = metrics.ForMethod("/okr.goals.v1.GoalsService/GetCycle", "unary");
@@ -52,6 +56,26 @@ TEST(GrpcServerMetricsTest, RecordsWithTheStandardNamesAndLabels) {
       << text;
   EXPECT_NE(text.find("grpc_server_msg_received_total{" + labels + "} 1"), std::string::npos);
   EXPECT_NE(text.find("grpc_server_msg_sent_total{" + labels + "} 1"), std::string::npos);
+}
+
+TEST(GrpcServerMetricsTest, MethodsNoServiceDefinesShareOneSeries) {
+  ASSERT_NE(goals::v1::GetCycleRequest::descriptor(), nullptr);
+  prometheus::Registry registry;
+  GrpcServerMetrics metrics(registry);
+  for (int i = 0; i < 100; ++i) {
+    auto& method = metrics.ForMethod("/evil.Service/Probe" + std::to_string(i), "unary");
+    method.started->Increment();
+    metrics.Handled(method, 12, 0.001);
+  }
+  auto& nonsense = metrics.ForMethod("garbage", "unary");
+  EXPECT_EQ(nonsense.service, "unknown");
+  const std::string text = Scrape(registry);
+  EXPECT_NE(text.find(R"(grpc_server_started_total{grpc_method="unknown",grpc_service="unknown",)"
+                      R"(grpc_type="unary"} 100)"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("evil"), std::string::npos);
+  EXPECT_EQ(metrics.ForMethod("/okr.goals.v1.GoalsService/GetCycle", "unary").method, "GetCycle");
 }
 
 }  // namespace

@@ -23,7 +23,8 @@ class GrpcServerMetrics {
   explicit GrpcServerMetrics(prometheus::Registry& registry);
 
   // The series of one method (labels grpc_type, grpc_service, grpc_method); created on first use
-  // and cached, so the per-call cost is one map lookup.
+  // and cached, so the per-call cost is one map lookup. A method unknown to the generated
+  // descriptor pool is counted as grpc_service="unknown", grpc_method="unknown".
   struct Method {
     prometheus::Counter* started;
     prometheus::Counter* msg_received;

@@ -41,6 +41,7 @@ class ThreadPool final : public Executor {
  private:
   void Work();
 
+  absl::Mutex join_mu_;
   absl::Mutex mu_;
   std::deque<absl::AnyInvocable<void() &&>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

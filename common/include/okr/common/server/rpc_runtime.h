@@ -52,6 +52,10 @@ class RpcRuntime {
       grpc::CallbackServerContext* context);
 
   grpc::Status ToGrpc(const absl::Status& status) const;
+
+  // What the caller may see of a handler's status: INTERNAL, UNKNOWN and DATA_LOSS are logged in
+  // full and answered with a generic message naming the request id (code and reason kept).
+  static absl::Status ForCaller(absl::Status status, const RequestContext& request);
   Executor& executor() const { return *executor_; }
 
  private:
