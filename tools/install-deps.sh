@@ -13,7 +13,7 @@ build_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy
 )
-runtime_packages=(redis-server postgresql python3-grpcio python3-protobuf openssl)
+runtime_packages=(redis-server postgresql python3-grpcio python3-protobuf openssl tzdata)
 
 wanted=("${runtime_packages[@]}")
 if [[ "${1:-}" != "--runtime-only" ]]; then wanted+=("${build_packages[@]}"); fi

@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
   const common::PageTokenCodec page_tokens(
       page_token_secret.empty() ? common::PageTokenCodec::GenerateKey() : page_token_secret);
   okr::goals::OrgService org(&binary.runtime(), &binary.database(), &page_tokens);
-  okr::goals::GoalsService goals(&binary.runtime());
+  okr::goals::GoalsService goals(&binary.runtime(), &binary.database(), &page_tokens);
   okr::goals::ProgressIngestService ingest(&binary.runtime());
   return binary.Serve({{&org, okr::org::v1::OrgService::service_full_name()},
                        {&goals, okr::goals::v1::GoalsService::service_full_name()},

@@ -75,6 +75,31 @@ grpc::ServerUnaryReactor* RpcRuntime::Unary(grpc::CallbackServerContext* context
   return reactor;
 }
 
+grpc::ServerUnaryReactor* RpcRuntime::UnaryAsync(
+    grpc::CallbackServerContext* context, absl::AnyInvocable<void(const Call&, Finish) &&> work) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto principal = Authenticate(*context);
+  if (!principal.ok()) {
+    reactor->Finish(ToGrpc(principal.status()));
+    return reactor;
+  }
+  Call call{*std::move(principal), RequestContextFor(*context)};
+  executor_->Schedule(
+      [this, context, reactor, call = std::move(call), work = std::move(work)]() mutable {
+        if (absl::Duration delay = TestDelay(*context); delay > absl::ZeroDuration()) {
+          absl::SleepFor(delay);
+        }
+        if (context->IsCancelled()) {
+          reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled"));
+          return;
+        }
+        std::move(work)(call, [this, reactor, request = call.request](absl::Status status) {
+          reactor->Finish(ToGrpc(ForCaller(std::move(status), request)));
+        });
+      });
+  return reactor;
+}
+
 absl::Status RpcRuntime::ForCaller(absl::Status status, const RequestContext& request) {
   const auto code = status.code();
   if (code != absl::StatusCode::kInternal && code != absl::StatusCode::kUnknown &&

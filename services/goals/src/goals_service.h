@@ -1,14 +1,59 @@
 // okr.goals.v1.GoalsService: cycles, objectives, key results, check-ins, trees, change feed.
 #pragma once
 
+#include <functional>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/functional/function_ref.h"
+#include "okr/common/aip/page_token.h"
 #include "okr/common/server/rpc_runtime.h"
+#include "okr/common/storage/database.h"
 #include "okr/goals/v1/goals_service.grpc.pb.h"
+#include "services/goals/src/cycle_trees.h"
+#include "services/goals/src/goals_access.h"
+#include "services/goals/src/goals_proto.h"
+#include "services/goals/src/goals_store.h"
 
 namespace okr::goals {
 
+// Server configuration of the goals rules (the defaults are DOMAIN.md's).
+struct GoalsOptions {
+  // The check-in cadence of cycles created without one.
+  absl::Duration default_cadence = kDefaultCadence;
+  domain::HealthThresholds health;
+  domain::GradingThresholds grading;
+  // The clock every rule reads (tests inject one).
+  std::function<absl::Time()> clock = [] { return absl::Now(); };
+};
+
+// What one write sees: the writer's session for the caller's tenant, the caller's access, the
+// write's time, and the roll-up trees (a tree it changes is dropped if the write fails).
+struct GoalsWrite {
+  const std::string& tenant;
+  GoalsStore& store;
+  GoalsAccess& access;
+  absl::Time now;
+  // The cycle's roll-up tree with its clock at `now`; marks it as changed by this write.
+  absl::AnyInvocable<absl::StatusOr<CycleTree*>(const CycleRecord&)> tree;
+};
+
+// What one read sees: a read snapshot for the caller's tenant and the caller's access.
+struct GoalsRead {
+  GoalsStore& store;
+  GoalsAccess& access;
+  ReadContext clock;
+};
+
 class GoalsService final : public ::okr::goals::v1::GoalsService::CallbackService {
  public:
-  explicit GoalsService(common::RpcRuntime* runtime) : runtime_(runtime) {}
+  // All three must outlive the service. `database` is migrated with GoalsMigrations().
+  GoalsService(common::RpcRuntime* runtime, common::Database* database,
+               const common::PageTokenCodec* page_tokens, GoalsOptions options = {})
+      : runtime_(runtime),
+        database_(database),
+        page_tokens_(page_tokens),
+        options_(std::move(options)),
+        trees_(options_.health) {}
 
   grpc::ServerUnaryReactor* CreateCycle(grpc::CallbackServerContext* context,
                                         const ::okr::goals::v1::CreateCycleRequest* request,
@@ -70,7 +115,20 @@ class GoalsService final : public ::okr::goals::v1::GoalsService::CallbackServic
       const ::okr::goals::v1::WatchChangesRequest* request) override;
 
  private:
+  using WriteBody = absl::AnyInvocable<absl::Status(GoalsWrite&)>;
+
+  // Runs `body` as one write of the group-commit writer and calls `finish` once it is durably
+  // committed (or failed); no thread waits for it.
+  void Write(const common::Call& call, common::RpcRuntime::Finish finish, WriteBody body);
+  // Runs `body` in a read snapshot on the calling (executor) thread.
+  absl::Status Read(const common::Call& call, absl::FunctionRef<absl::Status(GoalsRead&)> body);
+  ReadContext ReadClock() const;
+
   common::RpcRuntime* runtime_;
+  common::Database* database_;
+  const common::PageTokenCodec* page_tokens_;
+  const GoalsOptions options_;
+  CycleTrees trees_;
 };
 
 }  // namespace okr::goals

@@ -498,7 +498,7 @@ absl::Status RollupTree::RemoveKeyResult(KeyResultId id, RollupChanges* changes)
   KeyResultNode& kr = key_results_[k];
   const KeyResultLinks& links = kr_links_[k];
   if (links.first_child != kNil) {
-    return FailedPrecondition("KEY_RESULT_HAS_ALIGNED_OBJECTIVES",
+    return FailedPrecondition("KEY_RESULT_HAS_ALIGNED_CHILDREN",
                               "objectives are aligned to this key result");
   }
   ObjectiveNode& n = objectives_[links.objective];
@@ -596,6 +596,11 @@ absl::Status RollupTree::SetKeyResultWeight(KeyResultId id, double weight, Rollu
 }
 
 // ---- Whole-tree operations ---------------------------------------------------------------------
+
+void RollupTree::SetClock(absl::Time now) {
+  now_ = now;
+  expected_ = ExpectedProgress(options_.cycle, now);
+}
 
 void RollupTree::RefreshHealth(absl::Time now, RollupChanges* changes) {
   now_ = now;

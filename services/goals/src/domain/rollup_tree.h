@@ -146,7 +146,7 @@ class RollupTree {
   // read-only.
   absl::StatusOr<KeyResultId> AddKeyResult(ObjectiveId objective, const KeyResultSpec& spec,
                                            RollupChanges* changes = nullptr);
-  // FAILED_PRECONDITION (KEY_RESULT_HAS_ALIGNED_OBJECTIVES) while objectives are aligned to it.
+  // FAILED_PRECONDITION (KEY_RESULT_HAS_ALIGNED_CHILDREN) while objectives are aligned to it.
   absl::Status RemoveKeyResult(KeyResultId id, RollupChanges* changes = nullptr);
   absl::Status SetKeyResultValue(KeyResultId id, double value, RollupChanges* changes = nullptr);
   // Replaces the milestones (a MILESTONE key result's list, with their done states).
@@ -162,6 +162,11 @@ class RollupTree {
   absl::Status SetConfidence(KeyResultId id, std::optional<int> confidence,
                              RollupChanges* changes = nullptr);
   absl::Status SetKeyResultWeight(KeyResultId id, double weight, RollupChanges* changes = nullptr);
+
+  // Moves the clock to `now` without re-judging anything (O(1)): objectives touched by later
+  // writes are judged at `now`, the rest keep the health they had (a service that re-judges
+  // health when it reads, from the stored roll-up, needs no more).
+  void SetClock(absl::Time now);
 
   // Re-judges the health of every DRAFT and ACTIVE objective at `now` (time moved on); O(n).
   void RefreshHealth(absl::Time now, RollupChanges* changes = nullptr);

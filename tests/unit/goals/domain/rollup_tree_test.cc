@@ -304,7 +304,7 @@ TEST_F(RollupTreeTest, ObjectivesWithAlignedChildrenCannotBeRemoved) {
   const KeyResultId rollup = Kr(parent, Rollup());
   const ObjectiveId child = Obj(Under(Alignment::To(rollup)));
   EXPECT_EQ(ErrorReason(tree_.RemoveObjective(parent)), "OBJECTIVE_HAS_ALIGNED_CHILDREN");
-  EXPECT_EQ(ErrorReason(tree_.RemoveKeyResult(rollup)), "KEY_RESULT_HAS_ALIGNED_OBJECTIVES");
+  EXPECT_EQ(ErrorReason(tree_.RemoveKeyResult(rollup)), "KEY_RESULT_HAS_ALIGNED_CHILDREN");
   ASSERT_TRUE(tree_.MoveObjective(child, Alignment::None()).ok());
   EXPECT_TRUE(tree_.RemoveObjective(parent).ok());
 }

@@ -38,6 +38,13 @@ class RpcRuntime {
   // to gRPC. `work` fills the response itself. Never blocks the calling gRPC thread.
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context,
                                   absl::AnyInvocable<absl::Status(const Call&) &&> work);
+  // The outcome of asynchronous work: call it exactly once, from any thread, after filling the
+  // response. It never blocks.
+  using Finish = absl::AnyInvocable<void(absl::Status) &&>;
+  // Like Unary, for work that hands its end to another component (e.g. a queued database write
+  // whose done callback calls `finish`), so no executor thread waits for it.
+  grpc::ServerUnaryReactor* UnaryAsync(grpc::CallbackServerContext* context,
+                                       absl::AnyInvocable<void(const Call&, Finish) &&> work);
 
   // For RPCs a later release implements: authenticates first (so an anonymous caller learns
   // nothing), then answers UNIMPLEMENTED with reason NOT_IMPLEMENTED_YET.
