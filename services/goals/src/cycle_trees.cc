@@ -1,5 +1,7 @@
 #include "services/goals/src/cycle_trees.h"
 
+#include <cmath>
+
 #include "absl/strings/str_cat.h"
 
 namespace okr::goals {
@@ -99,6 +101,57 @@ absl::StatusOr<std::unique_ptr<CycleTree>> BuildCycleTree(
     }
   }
   return built;
+}
+
+namespace {
+
+bool Near(double a, double b) { return std::abs(a - b) <= 1e-9; }
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::string>> VerifyRollups(GoalsStore& store, const CycleRecord& cycle,
+                                                       const domain::HealthThresholds& thresholds,
+                                                       absl::Time now, bool repair) {
+  auto objectives = store.ObjectivesOfCycle(cycle.id);
+  if (!objectives.ok()) return objectives.status();
+  auto key_results = store.KeyResultsOfCycle(cycle.id);
+  if (!key_results.ok()) return key_results.status();
+  auto built = BuildCycleTree(cycle, *objectives, *key_results, thresholds, now);
+  if (!built.ok()) return built.status();
+  CycleTree& t = **built;
+  t.tree.RecomputeAll();
+  std::vector<std::string> differing;
+  for (const KeyResultRecord& k : *key_results) {
+    auto node = t.key_results.find(k.id);
+    if (node == t.key_results.end()) continue;
+    const domain::KeyResultRollup r = t.tree.GetKeyResult(node->second);
+    if (Near(r.progress, k.progress) && Near(r.attainment, k.attainment) &&
+        r.has_measure == k.has_measure) {
+      continue;
+    }
+    differing.push_back(KeyResultName(k.objective, k.id));
+    if (repair) {
+      absl::Status s = store.UpdateKeyResultRollup(
+          k.objective, k.id, KeyResultRollupRow{r.progress, r.attainment, r.has_measure});
+      if (!s.ok()) return s;
+    }
+  }
+  for (const ObjectiveRecord& o : *objectives) {
+    const domain::ObjectiveRollup r = t.tree.GetObjective(t.objectives.at(o.id));
+    // Health is judged again at every read, so only the roll-up proper is compared.
+    if (Near(r.progress, o.progress) && Near(r.attainment, o.attainment) &&
+        r.has_measure == o.has_measure && r.confidence == o.confidence) {
+      continue;
+    }
+    differing.push_back(ObjectiveName(o.id));
+    if (repair) {
+      absl::Status s = store.UpdateObjectiveRollup(
+          o.id,
+          ObjectiveRollupRow{r.progress, r.attainment, r.confidence, o.health, r.has_measure});
+      if (!s.ok()) return s;
+    }
+  }
+  return differing;
 }
 
 absl::StatusOr<CycleTree*> CycleTrees::Get(GoalsStore& store, const std::string& tenant,

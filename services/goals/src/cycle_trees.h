@@ -50,6 +50,14 @@ absl::StatusOr<std::unique_ptr<CycleTree>> BuildCycleTree(
     const std::vector<KeyResultRecord>& key_results, const domain::HealthThresholds& thresholds,
     absl::Time now);
 
+// Checks (and with `repair`, fixes) the stored roll-up of a cycle against a recomputation from
+// scratch (RollupTree::RecomputeAll over the stored inputs). Returns the names of the objectives and
+// key results whose stored roll-up differed (beyond 1e-9 for the means, whose last bits depend on
+// the order members are summed in).
+absl::StatusOr<std::vector<std::string>> VerifyRollups(GoalsStore& store, const CycleRecord& cycle,
+                                                       const domain::HealthThresholds& thresholds,
+                                                       absl::Time now, bool repair);
+
 // The trees of the cycles written so far, used only from the database's single writer (the mutex
 // is for the done callbacks that drop a tree after a failed commit).
 class CycleTrees {

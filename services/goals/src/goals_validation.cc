@@ -374,6 +374,9 @@ absl::StatusOr<CycleRecord> ApplyCycleUpdate(const CycleRecord& stored, const v1
         return common::FailedPrecondition("INVALID_STATE_TRANSITION",
                                           "an ACTIVE cycle cannot go back to PLANNING");
       }
+    } else if (in.state() == v1::CYCLE_STATE_CLOSED) {
+      return common::FailedPrecondition("INVALID_STATE_TRANSITION",
+                                        "cycles are closed only by CloseCycle");
     } else {
       violations.Add("cycle.state", "may only be set to ACTIVE (close with CloseCycle)");
     }

@@ -1,0 +1,376 @@
+#!/usr/bin/python3
+"""Contract test of okr.goals.v1.GoalsService from Python, as another team would use it.
+
+Only the .proto files are shared: the stubs are generated from proto/ at test time, the real
+okr-goals binary is started on a free loopback port, tokens come from okr-token, and progress
+values are computed here by hand from the formulas in the proto comments.
+
+Needs Debian's python3-grpcio and python3-protobuf, protoc and grpc_python_plugin. Reads
+OKR_BUILD_DIR (the binaries are in $OKR_BUILD_DIR/bin) and OKR_SOURCE_DIR (for proto/).
+"""
+
+import datetime
+import glob
+import importlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+import grpc
+
+SOURCE_DIR = os.environ.get(
+    "OKR_SOURCE_DIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
+BUILD_DIR = os.environ.get("OKR_BUILD_DIR", os.path.join(SOURCE_DIR, "build"))
+BIN_DIR = os.path.join(BUILD_DIR, "bin")
+
+JWT_ENV = {
+    "OKR_JWT_SECRET": "contract-secret-0123456789abcdef0123456789",
+    "OKR_JWT_ISSUER": "okr-contract",
+    "OKR_JWT_AUDIENCE": "okr-suite",
+}
+
+TOLERANCE = 1e-9
+
+
+def generate_stubs(out_dir):
+    """Runs protoc with the Python and gRPC Python plugins over the protos this test needs."""
+    protos = []
+    for pattern in ("okr/org/v1/*.proto", "okr/goals/v1/*.proto", "google/rpc/*.proto",
+                    "google/type/*.proto"):
+        protos += sorted(
+            os.path.relpath(p, SOURCE_DIR)
+            for p in glob.glob(os.path.join(SOURCE_DIR, "proto", pattern)))
+    os.makedirs(out_dir, exist_ok=True)
+    subprocess.run(
+        ["protoc", "-I", "proto", "--python_out=" + out_dir, "--grpc_out=" + out_dir,
+         "--plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin"] + protos,
+        cwd=SOURCE_DIR, check=True)
+    sys.path.insert(0, out_dir)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def mint_token(tenant, subject, roles=()):
+    command = [os.path.join(BIN_DIR, "okr-token"), "--tenant", tenant, "--subject", subject,
+               "--ttl", "30m"]
+    if roles:
+        command += ["--roles", ",".join(roles)]
+    result = subprocess.run(command, env=dict(os.environ, **JWT_ENV), check=True,
+                            capture_output=True, text=True)
+    return result.stdout.strip()
+
+
+def today_plus(days):
+    return datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=days)
+
+
+class GoalsContractTest(unittest.TestCase):
+    """One okr-goals process for the class; every test works in a tenant of its own."""
+
+    server = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="okr-contract-")
+        try:
+            cls.start()
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def start(cls):
+        generate_stubs(os.path.join(cls.tmp, "gen"))
+        cls.pb = importlib.import_module("okr.goals.v1.goals_service_pb2")
+        cls.rpc = importlib.import_module("okr.goals.v1.goals_service_pb2_grpc")
+        cls.kr_pb = importlib.import_module("okr.goals.v1.key_result_pb2")
+        cls.obj_pb = importlib.import_module("okr.goals.v1.objective_pb2")
+        cls.cycle_pb = importlib.import_module("okr.goals.v1.cycle_pb2")
+        cls.check_in_pb = importlib.import_module("okr.goals.v1.check_in_pb2")
+        cls.org_pb = importlib.import_module("okr.org.v1.org_service_pb2")
+        cls.org_rpc = importlib.import_module("okr.org.v1.org_service_pb2_grpc")
+        cls.person_pb = importlib.import_module("okr.org.v1.person_pb2")
+        cls.team_pb = importlib.import_module("okr.org.v1.team_pb2")
+        cls.status_pb = importlib.import_module("google.rpc.status_pb2")
+        cls.details_pb = importlib.import_module("google.rpc.error_details_pb2")
+        cls.date_pb = importlib.import_module("google.type.date_pb2")
+
+        cls.port = free_port()
+        cls.log = open(os.path.join(cls.tmp, "goals.log"), "wb")
+        cls.server = subprocess.Popen(
+            [os.path.join(BIN_DIR, "okr-goals"), "--listen", "127.0.0.1:%d" % cls.port,
+             "--db", os.path.join(cls.tmp, "goals.db"), "--drain-period", "0s"],
+            env=dict(os.environ, **JWT_ENV), stdout=cls.log, stderr=subprocess.STDOUT)
+        cls.channel = grpc.insecure_channel("127.0.0.1:%d" % cls.port)
+        if not cls.wait_serving(30):
+            raise RuntimeError("okr-goals did not become SERVING")
+        cls.goals = cls.rpc.GoalsServiceStub(cls.channel)
+        cls.org = cls.org_rpc.OrgServiceStub(cls.channel)
+
+    @classmethod
+    def wait_serving(cls, timeout_s):
+        # grpc.health.v1.Health/Check by hand: the empty request is zero bytes, and SERVING (1) in
+        # field 1 is the two bytes 08 01. (Generated health stubs would live in a `grpc` package,
+        # which the grpc library itself shadows.)
+        check = cls.channel.unary_unary("/grpc.health.v1.Health/Check",
+                                        request_serializer=lambda b: b,
+                                        response_deserializer=lambda b: b)
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if cls.server.poll() is not None:
+                return False
+            try:
+                if check(b"", timeout=2, wait_for_ready=True) == b"\x08\x01":
+                    return True
+            except grpc.RpcError:
+                pass
+            time.sleep(0.05)
+        return False
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.server is not None:
+            cls.channel.close()
+            if cls.server.poll() is None:
+                cls.server.send_signal(signal.SIGTERM)
+                try:
+                    cls.server.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    cls.server.kill()
+                    cls.server.wait()
+            cls.log.close()
+            if cls.server.returncode not in (0, -signal.SIGTERM):
+                with open(os.path.join(cls.tmp, "goals.log"), "rb") as f:
+                    sys.stderr.write(f.read().decode(errors="replace")[-5000:])
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    # --- helpers ---
+
+    def setUp(self):
+        self.tenant = "contract-" + self._testMethodName.replace("_", "-")
+        self.admin = mint_token(self.tenant, "ceo", ["admin"])
+        # The organisation: ceo <- lead (leads team eng) <- dev (member of eng); peer stands apart.
+        self.call(self.org.BatchUpsertTeams, self.org_pb.BatchUpsertTeamsRequest(teams=[
+            self.team_pb.Team(name="teams/eng", display_name="Engineering", lead="people/lead")]))
+        people = [("ceo", "", []), ("lead", "people/ceo", ["teams/eng"]),
+                  ("dev", "people/lead", ["teams/eng"]), ("peer", "", [])]
+        self.call(self.org.BatchUpsertPeople, self.org_pb.BatchUpsertPeopleRequest(people=[
+            self.person_pb.Person(name="people/" + id, display_name=id.title(),
+                                  email=id + "@example.com", manager=manager, teams=teams)
+            for id, manager, teams in people]))
+
+    def call(self, method, request, token=None):
+        return method(request, metadata=[("authorization", "Bearer " + (token or self.admin))],
+                      timeout=20)
+
+    def call_error(self, method, request, token=None):
+        """Calls a method that must fail; returns (code, ErrorInfo or None, BadRequest or None)."""
+        with self.assertRaises(grpc.RpcError) as raised:
+            self.call(method, request, token)
+        error = raised.exception
+        info = bad_request = None
+        for key, value in error.trailing_metadata() or ():
+            if key != "grpc-status-details-bin":
+                continue
+            status = self.status_pb.Status.FromString(value)
+            self.assertEqual(status.code, error.code().value[0])
+            for detail in status.details:
+                if detail.Is(self.details_pb.ErrorInfo.DESCRIPTOR):
+                    info = self.details_pb.ErrorInfo()
+                    detail.Unpack(info)
+                elif detail.Is(self.details_pb.BadRequest.DESCRIPTOR):
+                    bad_request = self.details_pb.BadRequest()
+                    detail.Unpack(bad_request)
+        return error.code(), info, bad_request
+
+    def date(self, days_from_today):
+        d = today_plus(days_from_today)
+        return self.date_pb.Date(year=d.year, month=d.month, day=d.day)
+
+    def create_cycle(self, start_days, end_days, name):
+        return self.call(self.goals.CreateCycle, self.pb.CreateCycleRequest(
+            cycle=self.cycle_pb.Cycle(display_name=name, start_date=self.date(start_days),
+                                      end_date=self.date(end_days),
+                                      state=self.cycle_pb.CYCLE_STATE_ACTIVE)))
+
+    def create_objective(self, token=None, **fields):
+        fields.setdefault("state", self.obj_pb.OBJECTIVE_STATE_ACTIVE)
+        return self.call(self.goals.CreateObjective, self.pb.CreateObjectiveRequest(
+            objective=self.obj_pb.Objective(**fields)), token)
+
+    def create_kr(self, objective, **fields):
+        return self.call(self.goals.CreateKeyResult, self.pb.CreateKeyResultRequest(
+            parent=objective.name, key_result=self.kr_pb.KeyResult(**fields)))
+
+    def check_in(self, kr, token=None, **fields):
+        return self.call(self.goals.CreateCheckIn, self.pb.CreateCheckInRequest(
+            parent=kr.name, check_in=self.check_in_pb.CheckIn(**fields)), token)
+
+    def get_objective(self, objective):
+        return self.call(self.goals.GetObjective, self.pb.GetObjectiveRequest(name=objective.name))
+
+    # --- tests ---
+
+    def test_progress_rolls_up_through_children_and_rollup_key_results(self):
+        kr_pb, obj_pb = self.kr_pb, self.obj_pb
+        # Ended yesterday and still ACTIVE: the expected progress is 1, so health is known.
+        cycle = self.create_cycle(-30, -1, "Last month")
+        self.assertEqual(cycle.state, self.cycle_pb.CYCLE_STATE_ACTIVE)
+        self.assertEqual(cycle.time_zone, "UTC")
+
+        company = self.create_objective(
+            title="Win the market", owner_person="people/ceo", cycle=cycle.name,
+            level=obj_pb.OBJECTIVE_LEVEL_COMPANY, rollup_children=True)
+        revenue = self.create_kr(company, title="Revenue", type=kr_pb.KEY_RESULT_TYPE_NUMERIC,
+                                 direction=kr_pb.KEY_RESULT_DIRECTION_INCREASE, unit="kEUR",
+                                 start_value=100, target_value=200)
+        launch = self.create_kr(company, title="Launch", type=kr_pb.KEY_RESULT_TYPE_MILESTONE,
+                                milestones=[kr_pb.Milestone(title="Beta", weight=1),
+                                            kr_pb.Milestone(title="GA", weight=1),
+                                            kr_pb.Milestone(title="Partners", weight=2)])
+        adoption = self.create_kr(company, title="Adoption by the teams",
+                                  type=kr_pb.KEY_RESULT_TYPE_ROLLUP)
+        self.assertEqual(revenue.current_value, 100)
+        self.assertEqual(len(launch.milestones), 3)
+        self.assertFalse(adoption.has_measure)
+
+        team = self.create_objective(
+            title="Ship the platform", owner_team="teams/eng", cycle=cycle.name,
+            level=obj_pb.OBJECTIVE_LEVEL_TEAM, parent=company.name, weight=2)
+        deploys = self.create_kr(team, title="Weekly deploys", type=kr_pb.KEY_RESULT_TYPE_NUMERIC,
+                                 start_value=0, target_value=10)
+        self.assertEqual(deploys.direction, kr_pb.KEY_RESULT_DIRECTION_INCREASE)
+        # The developer creates their own objective and aligns it to the company's ROLLUP key
+        # result (bottom-up).
+        mine = self.create_objective(
+            title="Learn the stack", owner_person="people/dev", cycle=cycle.name,
+            level=obj_pb.OBJECTIVE_LEVEL_INDIVIDUAL, parent=adoption.name,
+            token=mint_token(self.tenant, "dev"))
+        course = self.call(self.goals.CreateKeyResult, self.pb.CreateKeyResultRequest(
+            parent=mine.name, key_result=kr_pb.KeyResult(
+                title="Course done", type=kr_pb.KEY_RESULT_TYPE_BOOLEAN)),
+            mint_token(self.tenant, "dev"))
+
+        dev = mint_token(self.tenant, "dev")
+        first = self.check_in(revenue, value=150, confidence=7)
+        self.assertEqual(first.author, "people/ceo")
+        self.assertEqual(first.source, self.check_in_pb.CHECK_IN_SOURCE_MANUAL)
+        time.sleep(0.03)
+        self.check_in(launch, milestone_states=[
+            self.check_in_pb.MilestoneState(milestone_id=launch.milestones[0].id, done=True),
+            self.check_in_pb.MilestoneState(milestone_id=launch.milestones[2].id, done=True)])
+        self.check_in(deploys, token=dev, value=5, confidence=4,
+                      note=self.check_in_pb.CheckInNote(progress="CI is green",
+                                                        challenges="flaky staging",
+                                                        next_steps="fix staging"))
+        done = self.check_in(course, token=dev, value=1)
+        self.assertEqual(done.author, "people/dev")
+
+        # By hand, from the proto's formulas:
+        #   revenue  (150 - 100) / (200 - 100)      = 0.5
+        #   launch   (1 + 2) / (1 + 1 + 2)          = 0.75
+        #   adoption mean of {mine: 1}              = 1
+        #   team     deploys 5 / 10                 = 0.5   (weight 2 in the company)
+        #   company  (0.5 + 0.75 + 1 + 2 x 0.5) / 5 = 0.65
+        revenue_progress, launch_progress, team_progress = 0.5, 0.75, 0.5
+        company_progress = (revenue_progress + launch_progress + 1 + 2 * team_progress) / 5
+
+        tree = self.call(self.goals.GetObjectiveTree,
+                         self.pb.GetObjectiveTreeRequest(name=company.name))
+        self.assertEqual(tree.cycle, cycle.name)
+        self.assertEqual(len(tree.roots), 1)
+        root = tree.roots[0]
+        self.assertEqual(root.objective.name, company.name)
+        self.assertAlmostEqual(root.objective.progress, company_progress, delta=TOLERANCE)
+        self.assertTrue(root.objective.has_measure)
+        # Confidence is the lowest among the objective's own key results (the team's 4 is not one).
+        self.assertTrue(root.objective.HasField("confidence"))
+        self.assertEqual(root.objective.confidence, 7)
+        self.assertEqual(root.objective.expected_progress, 1)
+        self.assertEqual(root.objective.health, obj_pb.HEALTH_OFF_TRACK)  # 0.65 < 1 - 0.25
+
+        krs = {node.key_result.name: node for node in root.key_results}
+        self.assertEqual([node.key_result.name for node in root.key_results],
+                         [revenue.name, launch.name, adoption.name])
+        self.assertEqual(krs[revenue.name].key_result.current_value, 150)
+        self.assertAlmostEqual(krs[revenue.name].key_result.progress, revenue_progress,
+                               delta=TOLERANCE)
+        self.assertEqual(krs[revenue.name].key_result.latest_confidence, 7)
+        self.assertAlmostEqual(krs[launch.name].key_result.progress, launch_progress,
+                               delta=TOLERANCE)
+        self.assertEqual([m.done for m in krs[launch.name].key_result.milestones],
+                         [True, False, True])
+        self.assertAlmostEqual(krs[adoption.name].key_result.progress, 1, delta=TOLERANCE)
+        self.assertTrue(krs[adoption.name].key_result.has_measure)
+        self.assertEqual([c.objective.name for c in krs[adoption.name].children], [mine.name])
+        mine_node = krs[adoption.name].children[0]
+        self.assertEqual(mine_node.objective.progress, 1)
+        self.assertEqual(mine_node.objective.health, obj_pb.HEALTH_ON_TRACK)
+
+        self.assertEqual([c.objective.name for c in root.children], [team.name])
+        team_node = root.children[0]
+        self.assertAlmostEqual(team_node.objective.progress, team_progress, delta=TOLERANCE)
+        self.assertEqual(team_node.objective.weight, 2)
+        self.assertEqual(team_node.objective.confidence, 4)
+        # 0.5 < 1 - 0.25, and confidence 4 is MEDIUM.
+        self.assertEqual(team_node.objective.health, obj_pb.HEALTH_OFF_TRACK)
+        self.assertEqual(team_node.key_results[0].key_result.current_value, 5)
+
+        # GetObjective agrees with the tree.
+        self.assertAlmostEqual(self.get_objective(company).progress, company_progress,
+                               delta=TOLERANCE)
+
+        # The tree as of just after the first check-in: only the revenue had moved.
+        as_of = first.create_time.ToNanoseconds() + 10 * 1000 * 1000
+        request = self.pb.GetObjectiveTreeRequest(name=company.name)
+        request.as_of.FromNanoseconds(as_of)
+        then = self.call(self.goals.GetObjectiveTree, request).roots[0]
+        # revenue 0.5, launch 0, adoption 0 (mine had no value), team 0: 0.5 / 5.
+        self.assertAlmostEqual(then.objective.progress, 0.5 / 5, delta=TOLERANCE)
+
+        # Someone outside the objective's stewards may read but not check in.
+        code, info, _ = self.call_error(
+            self.goals.CreateCheckIn,
+            self.pb.CreateCheckInRequest(parent=revenue.name,
+                                         check_in=self.check_in_pb.CheckIn(value=190)),
+            mint_token(self.tenant, "peer"))
+        self.assertEqual(code, grpc.StatusCode.PERMISSION_DENIED)
+        self.assertIsNotNone(info)
+        self.assertEqual(info.reason, "CHECK_IN_DENIED")
+
+    def test_target_equal_to_start_is_a_field_violation(self):
+        cycle = self.create_cycle(-10, 80, "This quarter")
+        objective = self.create_objective(
+            title="Grow", owner_person="people/ceo", cycle=cycle.name,
+            level=self.obj_pb.OBJECTIVE_LEVEL_COMPANY)
+        code, info, bad_request = self.call_error(
+            self.goals.CreateKeyResult,
+            self.pb.CreateKeyResultRequest(parent=objective.name, key_result=self.kr_pb.KeyResult(
+                title="Flat", type=self.kr_pb.KEY_RESULT_TYPE_NUMERIC, start_value=10,
+                target_value=10)))
+        self.assertEqual(code, grpc.StatusCode.INVALID_ARGUMENT)
+        self.assertIsNotNone(info, "no google.rpc.ErrorInfo in grpc-status-details-bin")
+        self.assertEqual(info.reason, "KEY_RESULT_TARGET_EQUALS_START")
+        self.assertTrue(info.domain)
+        self.assertIsNotNone(bad_request, "no google.rpc.BadRequest in grpc-status-details-bin")
+        self.assertIn("key_result.target_value",
+                      [v.field for v in bad_request.field_violations])
+
+        # Nothing was created.
+        listed = self.call(self.goals.ListKeyResults,
+                           self.pb.ListKeyResultsRequest(parent=objective.name))
+        self.assertEqual(len(listed.key_results), 0)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

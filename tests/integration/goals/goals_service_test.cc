@@ -1,0 +1,375 @@
+// GoalsService in process over real gRPC and a real SQLite file, with an injected clock: health and
+// staleness as time passes, and the stored roll-up against a recomputation from scratch after
+// random sequences of writes (including rejected ones and a restart).
+#include "services/goals/src/goals_service.h"
+
+#include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <random>
+
+#include "absl/strings/str_split.h"
+#include "google/protobuf/util/time_util.h"
+#include "okr/common/server/executor.h"
+#include "okr/common/server/grpc_server.h"
+#include "okr/common/storage/sqlite_database.h"
+#include "services/goals/src/goals_schema.h"
+#include "services/goals/src/org_service.h"
+#include "tests/support/temp_dir.h"
+
+namespace okr::goals {
+namespace {
+
+namespace v1 = ::okr::goals::v1;
+using google::protobuf::util::TimeUtil;
+
+// Tokens are "tenant.subject.role~role": authentication itself is tested elsewhere.
+class PlainTokens final : public common::TokenVerifier {
+ public:
+  absl::StatusOr<common::Principal> Verify(std::string_view token) const override {
+    std::vector<std::string> parts = absl::StrSplit(std::string(token), '.');
+    if (parts.size() != 3) return absl::UnauthenticatedError("bad test token");
+    common::Principal principal{parts[0], parts[1], {}};
+    for (auto role : absl::StrSplit(parts[2], '~', absl::SkipEmpty())) {
+      principal.roles.emplace_back(role);
+    }
+    return principal;
+  }
+};
+
+// 2027-01-01 00:00 UTC: the cycles below run through January 2027.
+const absl::Time kJan1 = absl::FromCivil(absl::CivilDay(2027, 1, 1), absl::UTCTimeZone());
+
+class GoalsServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    now_us_ = absl::ToUnixMicros(kJan1);
+    StartServer();
+  }
+
+  void TearDown() override { StopServer(); }
+
+  void StartServer() {
+    common::SqliteDatabaseOptions db_options;
+    db_options.path = dir_.path() + "/goals.db";
+    db_options.migrations = GoalsMigrations();
+    auto database = common::SqliteDatabase::Open(db_options);
+    ASSERT_TRUE(database.ok()) << database.status();
+    database_ = *std::move(database);
+    executor_ = std::make_unique<common::ThreadPool>(2);
+    runtime_ =
+        std::make_unique<common::RpcRuntime>(executor_.get(), &tokens_, "goals.okr-suite", false);
+    GoalsOptions options;
+    options.clock = [this] { return absl::FromUnixMicros(now_us_.load()); };
+    goals_ =
+        std::make_unique<GoalsService>(runtime_.get(), database_.get(), &page_tokens_, options);
+    org_ = std::make_unique<OrgService>(runtime_.get(), database_.get(), &page_tokens_);
+    common::ServerOptions server_options;
+    server_options.listen = "127.0.0.1:0";
+    server_options.drain_period = absl::ZeroDuration();
+    auto server = common::GrpcServer::Start(
+        server_options, {{goals_.get(), v1::GoalsService::service_full_name()},
+                         {org_.get(), org::v1::OrgService::service_full_name()}});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
+                                       grpc::InsecureChannelCredentials());
+    stub_ = v1::GoalsService::NewStub(channel);
+    org_stub_ = org::v1::OrgService::NewStub(channel);
+  }
+
+  void StopServer() {
+    if (server_) server_->Shutdown();
+    server_.reset();
+    if (executor_) executor_->Shutdown();
+    goals_.reset();
+    org_.reset();
+    if (database_) database_->Close();
+    database_.reset();
+  }
+
+  void SetNow(absl::Time t) { now_us_ = absl::ToUnixMicros(t); }
+
+  template <typename Method, typename Request, typename Response>
+  grpc::Status Call(Method method, const Request& request, Response* response) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer acme.boss.admin");
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return ((*stub_).*method)(&context, request, response);
+  }
+
+  void AddPerson(const std::string& id) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer acme.boss.admin");
+    org::v1::BatchUpsertPeopleRequest request;
+    org::v1::Person* person = request.add_people();
+    person->set_name("people/" + id);
+    person->set_display_name(id);
+    person->set_email(id + "@example.com");
+    org::v1::BatchUpsertPeopleResponse response;
+    ASSERT_TRUE(org_stub_->BatchUpsertPeople(&context, request, &response).ok());
+  }
+
+  v1::Cycle CreateJanuaryCycle(absl::Duration cadence = absl::Hours(24 * 7)) {
+    v1::CreateCycleRequest request;
+    v1::Cycle* cycle = request.mutable_cycle();
+    cycle->set_display_name("2027-01");
+    cycle->mutable_start_date()->set_year(2027);
+    cycle->mutable_start_date()->set_month(1);
+    cycle->mutable_start_date()->set_day(1);
+    cycle->mutable_end_date()->set_year(2027);
+    cycle->mutable_end_date()->set_month(1);
+    cycle->mutable_end_date()->set_day(30);  // 30 days: each day is 1/30 of the cycle
+    cycle->set_state(v1::CYCLE_STATE_ACTIVE);
+    cycle->mutable_check_in_cadence()->set_seconds(absl::ToInt64Seconds(cadence));
+    v1::Cycle created;
+    grpc::Status status = Call(&v1::GoalsService::Stub::CreateCycle, request, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return created;
+  }
+
+  v1::Objective CreateObjective(const std::string& cycle, const std::string& parent = "",
+                                bool rollup_children = false, double weight = 1) {
+    v1::CreateObjectiveRequest request;
+    v1::Objective* o = request.mutable_objective();
+    o->set_title("objective");
+    o->set_owner_person("people/boss");
+    o->set_level(v1::OBJECTIVE_LEVEL_INDIVIDUAL);
+    o->set_cycle(cycle);
+    o->set_parent(parent);
+    o->set_rollup_children(rollup_children);
+    o->set_weight(weight);
+    v1::Objective created;
+    grpc::Status status = Call(&v1::GoalsService::Stub::CreateObjective, request, &created);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return created;
+  }
+
+  grpc::Status CreateKeyResult(const std::string& objective, v1::KeyResultType type,
+                               v1::KeyResult* created) {
+    v1::CreateKeyResultRequest request;
+    request.set_parent(objective);
+    v1::KeyResult* k = request.mutable_key_result();
+    k->set_title("key result");
+    k->set_type(type);
+    if (type == v1::KEY_RESULT_TYPE_NUMERIC) {
+      k->set_start_value(0);
+      k->set_target_value(100);
+    }
+    if (type == v1::KEY_RESULT_TYPE_MILESTONE) {
+      for (int i = 0; i < 3; ++i) k->add_milestones()->set_title("step");
+    }
+    return Call(&v1::GoalsService::Stub::CreateKeyResult, request, created);
+  }
+
+  grpc::Status CheckIn(const std::string& key_result, std::optional<double> value,
+                       std::optional<int> confidence = std::nullopt) {
+    v1::CreateCheckInRequest request;
+    request.set_parent(key_result);
+    if (value) request.mutable_check_in()->set_value(*value);
+    if (confidence) request.mutable_check_in()->set_confidence(*confidence);
+    v1::CheckIn created;
+    return Call(&v1::GoalsService::Stub::CreateCheckIn, request, &created);
+  }
+
+  v1::Objective GetObjective(const std::string& name) {
+    v1::GetObjectiveRequest request;
+    request.set_name(name);
+    v1::Objective objective;
+    EXPECT_TRUE(Call(&v1::GoalsService::Stub::GetObjective, request, &objective).ok());
+    return objective;
+  }
+
+  v1::KeyResult GetKeyResult(const std::string& name) {
+    v1::GetKeyResultRequest request;
+    request.set_name(name);
+    v1::KeyResult key_result;
+    EXPECT_TRUE(Call(&v1::GoalsService::Stub::GetKeyResult, request, &key_result).ok());
+    return key_result;
+  }
+
+  // The names whose stored roll-up differs from a recomputation from scratch.
+  std::vector<std::string> Verify(const std::string& cycle_name) {
+    std::vector<std::string> differing;
+    absl::Status status = database_->Read([&](common::SqlSession& session) {
+      GoalsStore store(session, "acme");
+      auto cycle = store.FindCycle(cycle_name.substr(cycle_name.find('/') + 1));
+      if (!cycle.ok()) return cycle.status();
+      auto result = VerifyRollups(store, **cycle, {}, absl::FromUnixMicros(now_us_.load()), false);
+      if (!result.ok()) return result.status();
+      differing = *std::move(result);
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(status.ok()) << status;
+    return differing;
+  }
+
+  test_support::TempDir dir_;
+  std::atomic<int64_t> now_us_{0};
+  PlainTokens tokens_;
+  const common::PageTokenCodec page_tokens_{common::PageTokenCodec::GenerateKey()};
+  std::unique_ptr<common::SqliteDatabase> database_;
+  std::unique_ptr<common::ThreadPool> executor_;
+  std::unique_ptr<common::RpcRuntime> runtime_;
+  std::unique_ptr<GoalsService> goals_;
+  std::unique_ptr<OrgService> org_;
+  std::unique_ptr<common::GrpcServer> server_;
+  std::unique_ptr<v1::GoalsService::Stub> stub_;
+  std::unique_ptr<org::v1::OrgService::Stub> org_stub_;
+};
+
+TEST_F(GoalsServiceTest, HealthAndStalenessFollowTheInjectedClock) {
+  AddPerson("boss");
+  const v1::Cycle cycle = CreateJanuaryCycle();
+  const v1::Objective objective = CreateObjective(cycle.name());
+  v1::KeyResult kr;
+  ASSERT_TRUE(CreateKeyResult(objective.name(), v1::KEY_RESULT_TYPE_NUMERIC, &kr).ok());
+  EXPECT_EQ(GetObjective(objective.name()).health(), v1::HEALTH_ON_TRACK);  // 0 of 0 expected
+  ASSERT_TRUE(CheckIn(kr.name(), 50).ok());
+
+  // Progress 0.5 against the elapsed fraction: ON_TRACK down to 0.4, AT_RISK down to 0.25.
+  struct Point {
+    int day;
+    v1::Health health;
+  };
+  for (const Point& p : {Point{3, v1::HEALTH_ON_TRACK}, Point{18, v1::HEALTH_ON_TRACK},
+                         Point{21, v1::HEALTH_AT_RISK}, Point{22, v1::HEALTH_AT_RISK},
+                         Point{23, v1::HEALTH_OFF_TRACK}, Point{40, v1::HEALTH_OFF_TRACK}}) {
+    SetNow(kJan1 + absl::Hours(24 * p.day));
+    const v1::Objective read = GetObjective(objective.name());
+    EXPECT_EQ(read.health(), p.health) << "day " << p.day;
+    EXPECT_NEAR(read.expected_progress(), std::min(p.day / 30.0, 1.0), 1e-12) << "day " << p.day;
+  }
+
+  // A LOW confidence caps ON_TRACK at AT_RISK.
+  SetNow(kJan1 + absl::Hours(24 * 3));
+  ASSERT_TRUE(CheckIn(kr.name(), std::nullopt, 2).ok());
+  EXPECT_EQ(GetObjective(objective.name()).health(), v1::HEALTH_AT_RISK);
+  EXPECT_EQ(GetObjective(objective.name()).confidence(), 2);
+
+  // Stale after the cadence (7 days) without a check-in, fresh again after one.
+  EXPECT_FALSE(GetKeyResult(kr.name()).stale());
+  SetNow(kJan1 + absl::Hours(24 * 3) + absl::Hours(24 * 7) + absl::Seconds(1));
+  EXPECT_TRUE(GetKeyResult(kr.name()).stale());
+  v1::ListKeyResultsRequest stale;
+  stale.set_parent("objectives/-");
+  stale.set_cycle(cycle.name());
+  stale.set_stale_only(true);
+  v1::ListKeyResultsResponse listed;
+  ASSERT_TRUE(Call(&v1::GoalsService::Stub::ListKeyResults, stale, &listed).ok());
+  ASSERT_EQ(listed.key_results_size(), 1);
+  ASSERT_TRUE(CheckIn(kr.name(), 60).ok());
+  EXPECT_FALSE(GetKeyResult(kr.name()).stale());
+  listed.Clear();
+  ASSERT_TRUE(Call(&v1::GoalsService::Stub::ListKeyResults, stale, &listed).ok());
+  EXPECT_EQ(listed.key_results_size(), 0);
+
+  // Closing freezes health as judged at that moment: later reads do not move it.
+  SetNow(kJan1 + absl::Hours(24 * 29));  // expected 0.967, progress 0.6: OFF_TRACK
+  v1::CloseCycleRequest close;
+  close.set_name(cycle.name());
+  v1::Cycle closed;
+  ASSERT_TRUE(Call(&v1::GoalsService::Stub::CloseCycle, close, &closed).ok());
+  SetNow(kJan1);
+  const v1::Objective graded = GetObjective(objective.name());
+  EXPECT_EQ(graded.state(), v1::OBJECTIVE_STATE_CLOSED);
+  EXPECT_EQ(graded.health(), v1::HEALTH_OFF_TRACK);
+  EXPECT_DOUBLE_EQ(graded.score(), 0.6);
+}
+
+TEST_F(GoalsServiceTest, RandomWritesKeepTheStoredRollupEqualToARecomputation) {
+  AddPerson("boss");
+  const v1::Cycle cycle = CreateJanuaryCycle();
+  std::mt19937 rng(20271);
+  std::vector<std::string> objectives;
+  std::vector<std::string> key_results;
+  std::vector<std::string> rollups;  // ROLLUP key results
+  int rejected = 0;
+  auto pick = [&rng](const std::vector<std::string>& from) {
+    return from[std::uniform_int_distribution<size_t>(0, from.size() - 1)(rng)];
+  };
+  auto step = [&](int i) {
+    const int op = objectives.empty() ? 0 : std::uniform_int_distribution<int>(0, 9)(rng);
+    grpc::Status status;
+    if (op <= 1) {
+      std::string parent;
+      const int where = std::uniform_int_distribution<int>(0, 3)(rng);
+      if (where == 1 && !objectives.empty()) parent = pick(objectives);
+      if (where == 2 && !rollups.empty()) parent = pick(rollups);
+      objectives.push_back(
+          CreateObjective(cycle.name(), parent, rng() % 2 == 0, 1 + rng() % 4).name());
+    } else if (op <= 3) {
+      static const v1::KeyResultType kTypes[] = {
+          v1::KEY_RESULT_TYPE_NUMERIC, v1::KEY_RESULT_TYPE_NUMERIC, v1::KEY_RESULT_TYPE_BOOLEAN,
+          v1::KEY_RESULT_TYPE_MILESTONE, v1::KEY_RESULT_TYPE_ROLLUP};
+      const v1::KeyResultType type = kTypes[rng() % 5];
+      v1::KeyResult created;
+      status = CreateKeyResult(pick(objectives), type, &created);
+      if (status.ok()) {
+        (type == v1::KEY_RESULT_TYPE_ROLLUP ? rollups : key_results).push_back(created.name());
+      }
+    } else if (op <= 6 && !key_results.empty()) {
+      const std::string kr = pick(key_results);
+      const v1::KeyResult read = GetKeyResult(kr);
+      if (read.type() == v1::KEY_RESULT_TYPE_MILESTONE) {
+        v1::CreateCheckInRequest request;
+        request.set_parent(kr);
+        auto* state = request.mutable_check_in()->add_milestone_states();
+        state->set_milestone_id(read.milestones(rng() % 3).id());
+        state->set_done(rng() % 2 == 0);
+        v1::CheckIn created;
+        status = Call(&v1::GoalsService::Stub::CreateCheckIn, request, &created);
+      } else {
+        const double value = read.type() == v1::KEY_RESULT_TYPE_BOOLEAN
+                                 ? static_cast<double>(rng() % 2)
+                                 : static_cast<double>(rng() % 150);
+        status = CheckIn(kr, value, static_cast<int>(rng() % 11));
+      }
+    } else {
+      // Move, re-weigh, archive or unarchive an objective; some of these are rejected (cycles,
+      // invalid transitions) and must leave everything as it was.
+      v1::UpdateObjectiveRequest request;
+      request.mutable_objective()->set_name(pick(objectives));
+      const int what = std::uniform_int_distribution<int>(0, 3)(rng);
+      if (what == 0) {
+        const bool to_rollup = !rollups.empty() && rng() % 2 == 0;
+        request.mutable_objective()->set_parent(rng() % 4 == 0 ? ""
+                                                : to_rollup    ? pick(rollups)
+                                                               : pick(objectives));
+        request.mutable_update_mask()->add_paths("parent");
+      } else if (what == 1) {
+        request.mutable_objective()->set_weight(1 + rng() % 5);
+        request.mutable_update_mask()->add_paths("weight");
+      } else if (what == 2) {
+        request.mutable_objective()->set_state(rng() % 2 == 0 ? v1::OBJECTIVE_STATE_ARCHIVED
+                                                              : v1::OBJECTIVE_STATE_ACTIVE);
+        request.mutable_update_mask()->add_paths("state");
+      } else {
+        request.mutable_objective()->set_rollup_children(rng() % 2 == 0);
+        request.mutable_update_mask()->add_paths("rollup_children");
+      }
+      v1::Objective updated;
+      status = Call(&v1::GoalsService::Stub::UpdateObjective, request, &updated);
+    }
+    if (!status.ok()) {
+      ++rejected;
+      EXPECT_NE(status.error_code(), grpc::StatusCode::INTERNAL) << status.error_message();
+    }
+    if (i % 25 == 24) {
+      EXPECT_THAT(Verify(cycle.name()), ::testing::IsEmpty()) << "step " << i;
+    }
+  };
+  for (int i = 0; i < 250; ++i) step(i);
+  // A restart rebuilds the trees from the database; writes go on from there.
+  StopServer();
+  StartServer();
+  for (int i = 250; i < 400; ++i) step(i);
+  EXPECT_THAT(Verify(cycle.name()), ::testing::IsEmpty());
+  EXPECT_GT(rejected, 0);  // the sequence did exercise rejected writes
+  EXPECT_GT(objectives.size(), 20u);
+}
+
+}  // namespace
+}  // namespace okr::goals
