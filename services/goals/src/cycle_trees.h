@@ -51,9 +51,9 @@ absl::StatusOr<std::unique_ptr<CycleTree>> BuildCycleTree(
     absl::Time now);
 
 // Checks (and with `repair`, fixes) the stored roll-up of a cycle against a recomputation from
-// scratch (RollupTree::RecomputeAll over the stored inputs). Returns the names of the objectives and
-// key results whose stored roll-up differed (beyond 1e-9 for the means, whose last bits depend on
-// the order members are summed in).
+// scratch (RollupTree::RecomputeAll over the stored inputs). Returns the names of the objectives
+// and key results whose stored roll-up differed (beyond 1e-9 for the means, whose last bits depend
+// on the order members are summed in).
 absl::StatusOr<std::vector<std::string>> VerifyRollups(GoalsStore& store, const CycleRecord& cycle,
                                                        const domain::HealthThresholds& thresholds,
                                                        absl::Time now, bool repair);

@@ -52,8 +52,17 @@ absl::StatusOr<bool> GoalsAccess::CanRead(const ObjectiveRecord& objective) {
   if (objective.visibility == Visibility::kPublic || IsAdmin()) return true;
   auto steward = IsSteward(objective.owner);
   if (!steward.ok() || *steward) return steward;
-  if (objective.owner.kind == OwnerKind::kTeam) return IsMember(objective.owner.id);
-  return false;
+  if (objective.owner.kind == OwnerKind::kTeam) {
+    auto member = IsMember(objective.owner.id);
+    if (!member.ok() || *member) return member;
+  }
+  // The owner of one of its key results reads it (and so may check in on that key result).
+  if (caller().empty()) return false;
+  auto row = session_.QueryOne(
+      "SELECT 1 FROM goal_key_results WHERE tenant = ? AND objective = ? AND owner = ? LIMIT 1",
+      {principal_.tenant, objective.id, caller()});
+  if (!row.ok()) return row.status();
+  return row->has_value();
 }
 
 absl::StatusOr<bool> GoalsAccess::CanWrite(const ObjectiveRecord& objective) {

@@ -27,7 +27,8 @@ class GoalsAccess {
   // The caller is the owner person or in their manager chain; for a team, its lead or in the lead's
   // manager chain. Admins are not stewards by this test (callers check IsAdmin themselves).
   absl::StatusOr<bool> IsSteward(const Owner& owner);
-  // PUBLIC, or the caller is an admin, a steward, or a member of the owning team.
+  // PUBLIC, or the caller is an admin, a steward, a member of the owning team, or the owner of one
+  // of its key results.
   absl::StatusOr<bool> CanRead(const ObjectiveRecord& objective);
   // Admin or steward of the objective's owner.
   absl::StatusOr<bool> CanWrite(const ObjectiveRecord& objective);

@@ -133,6 +133,33 @@ absl::Status CheckParent(GoalsStore& store, GoalsAccess& access, const std::stri
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> ParentVisible(GoalsStore& store, GoalsAccess& access,
+                                   const std::string& parent) {
+  if (parent.empty()) return true;
+  std::string objective_id;
+  if (auto id = ObjectiveIdFromName(parent)) {
+    objective_id = *id;
+  } else if (auto key = KeyResultKeyFromName(parent)) {
+    objective_id = key->objective;
+  } else {
+    return false;
+  }
+  auto objective = store.FindObjective(objective_id);
+  if (!objective.ok()) return objective.status();
+  if (!objective->has_value()) return false;
+  return access.CanRead(**objective);
+}
+
+std::string RequestKey(std::string_view method, const GoalsAccess& access) {
+  return absl::StrCat(std::string(method), "/", access.caller());
+}
+
+absl::Status RequestIdReused() {
+  return common::InvalidArgument("REQUEST_ID_REUSED",
+                                 "this request_id was already used for a different request",
+                                 {{"request_id", "use a new UUID for each distinct request"}});
+}
+
 absl::StatusOr<std::string> ResumeAfter(const common::PageTokenCodec& codec,
                                         const std::string& token, const common::PageScope& scope) {
   if (token.empty()) return std::string();

@@ -38,6 +38,17 @@ absl::Status CheckOwnerActive(GoalsStore& store, const Owner& owner, std::string
 // (FAILED_PRECONDITION PARENT_KEY_RESULT_NOT_ROLLUP).
 absl::Status CheckParent(GoalsStore& store, GoalsAccess& access, const std::string& parent,
                          std::string_view cycle);
+// Whether the caller may see the name of `parent` (an objective's alignment): the parent's
+// objective exists and is readable. A child the caller reads must not name a hidden parent.
+absl::StatusOr<bool> ParentVisible(GoalsStore& store, GoalsAccess& access,
+                                   const std::string& parent);
+
+// The key a create's request_id is remembered under: per method and per caller, so one caller's
+// ids can never replay (and reveal) another caller's creation.
+std::string RequestKey(std::string_view method, const GoalsAccess& access);
+// INVALID_ARGUMENT (REQUEST_ID_REUSED): the id already named a different request of this caller.
+absl::Status RequestIdReused();
+
 // The position a page token holds, or "" without a token.
 absl::StatusOr<std::string> ResumeAfter(const common::PageTokenCodec& codec,
                                         const std::string& token, const common::PageScope& scope);

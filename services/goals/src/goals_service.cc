@@ -85,38 +85,39 @@ grpc::ServerUnaryReactor* GoalsService::CreateCycle(grpc::CallbackServerContext*
     auto cycle = valid.ok() ? CycleFromCreate(request->cycle(), options_.default_cadence)
                             : absl::StatusOr<CycleRecord>(valid);
     if (!cycle.ok()) return std::move(finish)(cycle.status());
-    Write(call, std::move(finish),
-          [request, response, c = *std::move(cycle)](GoalsWrite& w) mutable {
-            if (!request->request_id().empty()) {
-              auto done = w.store.FindRequest("CreateCycle", request->request_id());
-              if (!done.ok()) return done.status();
-              if (done->has_value()) {
-                auto stored = LoadCycle(w.store, CycleIdFromName(**done).value_or(""));
-                if (!stored.ok()) return stored.status();
-                *response = ToProto(*stored);
-                return absl::OkStatus();
-              }
+    Write(
+        call, std::move(finish), [request, response, c = *std::move(cycle)](GoalsWrite& w) mutable {
+          if (!request->request_id().empty()) {
+            auto done =
+                w.store.FindRequest(RequestKey("CreateCycle", w.access), request->request_id());
+            if (!done.ok()) return done.status();
+            if (done->has_value()) {
+              auto stored = LoadCycle(w.store, CycleIdFromName(**done).value_or(""));
+              if (!stored.ok()) return stored.status();
+              *response = ToProto(*stored);
+              return absl::OkStatus();
             }
-            auto taken = w.store.CycleNameTaken(c.display_name, "");
-            if (!taken.ok()) return taken.status();
-            if (*taken) {
-              return common::MakeError(absl::StatusCode::kAlreadyExists, "CYCLE_NAME_TAKEN",
-                                       absl::StrCat("a cycle named '", c.display_name, "' exists"),
-                                       {{"cycle.display_name", "must be unique among the cycles"}});
-            }
-            c.id = NewResourceId();
-            c.version = 1;
-            c.create_time = c.update_time = w.now;
-            if (c.state == CycleState::kActive) c.activate_time = w.now;
-            if (absl::Status s = w.store.InsertCycle(c); !s.ok()) return s;
-            if (!request->request_id().empty()) {
-              absl::Status s = w.store.RememberRequest("CreateCycle", request->request_id(),
-                                                       CycleName(c.id), w.now);
-              if (!s.ok()) return s;
-            }
-            *response = ToProto(c);
-            return absl::OkStatus();
-          });
+          }
+          auto taken = w.store.CycleNameTaken(c.display_name, "");
+          if (!taken.ok()) return taken.status();
+          if (*taken) {
+            return common::MakeError(absl::StatusCode::kAlreadyExists, "CYCLE_NAME_TAKEN",
+                                     absl::StrCat("a cycle named '", c.display_name, "' exists"),
+                                     {{"cycle.display_name", "must be unique among the cycles"}});
+          }
+          c.id = NewResourceId();
+          c.version = 1;
+          c.create_time = c.update_time = w.now;
+          if (c.state == CycleState::kActive) c.activate_time = w.now;
+          if (absl::Status s = w.store.InsertCycle(c); !s.ok()) return s;
+          if (!request->request_id().empty()) {
+            absl::Status s = w.store.RememberRequest(RequestKey("CreateCycle", w.access),
+                                                     request->request_id(), CycleName(c.id), w.now);
+            if (!s.ok()) return s;
+          }
+          *response = ToProto(c);
+          return absl::OkStatus();
+        });
   });
 }
 
@@ -150,8 +151,7 @@ grpc::ServerUnaryReactor* GoalsService::ListCycles(grpc::CallbackServerContext* 
       filter.state = static_cast<CycleState>(request->state());
     }
     const common::PageScope scope{call.principal.tenant,
-                                  {"ListCycles", absl::StrCat(request->page_size()),
-                                   absl::StrCat(static_cast<int>(request->state()))}};
+                                  {"ListCycles", absl::StrCat(static_cast<int>(request->state()))}};
     auto after = ResumeAfter(*page_tokens_, request->page_token(), scope);
     if (!after.ok()) return after.status();
     return Read(call, [&](GoalsRead& r) {
@@ -251,6 +251,8 @@ grpc::ServerUnaryReactor* GoalsService::CloseCycle(grpc::CallbackServerContext* 
           ++cycle->version;
           cycle->update_time = w.now;
           if (absl::Status s = w.store.UpdateCycle(*cycle); !s.ok()) return s;
+          // Nothing but grading changes a closed cycle: its tree need not stay in memory.
+          trees_.Forget(w.tenant, id);
           *response = ToProto(*cycle);
           return absl::OkStatus();
         });

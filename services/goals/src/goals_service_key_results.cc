@@ -84,10 +84,12 @@ grpc::ServerUnaryReactor* GoalsService::CreateKeyResult(grpc::CallbackServerCont
                 auto cycle = LoadCycle(w.store, objective->cycle);
                 if (!cycle.ok()) return cycle.status();
                 if (!request->request_id().empty()) {
-                  auto done = w.store.FindRequest("CreateKeyResult", request->request_id());
+                  auto done = w.store.FindRequest(RequestKey("CreateKeyResult", w.access),
+                                                  request->request_id());
                   if (!done.ok()) return done.status();
                   if (done->has_value()) {
                     auto key = KeyResultKeyFromName(**done).value_or(KeyResultKey{});
+                    if (key.objective != objective_id) return RequestIdReused();
                     auto stored = LoadKeyResult(w.store, key.objective, key.id);
                     if (!stored.ok()) return stored.status();
                     *response = ToProto(*stored, *cycle, objective->state, w.now);
@@ -117,7 +119,8 @@ grpc::ServerUnaryReactor* GoalsService::CreateKeyResult(grpc::CallbackServerCont
                 if (absl::Status s = w.store.InsertKeyResult(k); !s.ok()) return s;
                 if (absl::Status s = CycleTrees::WriteBack(w.store, t, changes); !s.ok()) return s;
                 if (!request->request_id().empty()) {
-                  absl::Status s = w.store.RememberRequest("CreateKeyResult", request->request_id(),
+                  absl::Status s = w.store.RememberRequest(RequestKey("CreateKeyResult", w.access),
+                                                           request->request_id(),
                                                            KeyResultName(k.objective, k.id), w.now);
                   if (!s.ok()) return s;
                 }
@@ -196,8 +199,8 @@ grpc::ServerUnaryReactor* GoalsService::ListKeyResults(grpc::CallbackServerConte
     }
     const common::PageScope scope{
         call.principal.tenant,
-        {"ListKeyResults", request->parent(), absl::StrCat(request->page_size()), request->cycle(),
-         request->owner(), request->metric_key(), absl::StrCat(static_cast<int>(request->type())),
+        {"ListKeyResults", request->parent(), request->cycle(), request->owner(),
+         request->metric_key(), absl::StrCat(static_cast<int>(request->type())),
          request->stale_only() ? "1" : "0"}};
     auto after = ResumeAfter(*page_tokens_, request->page_token(), scope);
     if (!after.ok()) return after.status();
@@ -344,16 +347,15 @@ grpc::ServerUnaryReactor* GoalsService::CreateCheckIn(grpc::CallbackServerContex
                                         "owner's stewards, an owning team's members and admins");
       }
       if (!request->request_id().empty()) {
-        auto done = w.store.FindRequest("CreateCheckIn", request->request_id());
+        auto done =
+            w.store.FindRequest(RequestKey("CreateCheckIn", w.access), request->request_id());
         if (!done.ok()) return done.status();
         if (done->has_value()) {
           const std::string& name = **done;
           auto check_in = w.store.FindCheckIn(key.id, name.substr(name.rfind('/') + 1));
           if (!check_in.ok()) return check_in.status();
-          if (!check_in->has_value()) {
-            return common::NotFound("CHECK_IN_NOT_FOUND",
-                                    "the check-in of this request_id was deleted");
-          }
+          // Another key result's check-in (a reused id), or one deleted with its key result.
+          if (!check_in->has_value()) return RequestIdReused();
           *response = ToProto(**check_in);
           return absl::OkStatus();
         }
@@ -411,7 +413,7 @@ grpc::ServerUnaryReactor* GoalsService::CreateCheckIn(grpc::CallbackServerContex
       if (absl::Status s = CycleTrees::WriteBack(w.store, t, changes); !s.ok()) return s;
       if (!request->request_id().empty()) {
         absl::Status s =
-            w.store.RememberRequest("CreateCheckIn", request->request_id(),
+            w.store.RememberRequest(RequestKey("CreateCheckIn", w.access), request->request_id(),
                                     CheckInName(c.objective, c.key_result, c.id), w.now);
         if (!s.ok()) return s;
       }
@@ -459,8 +461,7 @@ grpc::ServerUnaryReactor* GoalsService::ListCheckIns(grpc::CallbackServerContext
     }
     const common::PageScope scope{
         call.principal.tenant,
-        {"ListCheckIns", request->parent(), absl::StrCat(request->page_size()),
-         absl::StrCat(static_cast<int>(request->source())),
+        {"ListCheckIns", request->parent(), absl::StrCat(static_cast<int>(request->source())),
          request->has_observed_after() ? TimeUtil::ToString(request->observed_after()) : "",
          request->has_observed_before() ? TimeUtil::ToString(request->observed_before()) : ""}};
     auto after = ResumeAfter(*page_tokens_, request->page_token(), scope);

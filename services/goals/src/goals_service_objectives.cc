@@ -49,6 +49,15 @@ absl::StatusOr<domain::Alignment> AlignmentIn(const CycleTree& tree, const std::
   return *alignment;
 }
 
+// Clears `parent` when it names an objective the caller may not read (a PRIVATE parent is never
+// named to those who may not see it).
+absl::Status HideParentIfUnreadable(GoalsStore& store, GoalsAccess& access, v1::Objective& out) {
+  auto visible = ParentVisible(store, access, out.parent());
+  if (!visible.ok()) return visible.status();
+  if (!*visible) out.clear_parent();
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 grpc::ServerUnaryReactor* GoalsService::CreateObjective(grpc::CallbackServerContext* context,
@@ -69,7 +78,8 @@ grpc::ServerUnaryReactor* GoalsService::CreateObjective(grpc::CallbackServerCont
                 if (absl::Status s = CheckMayOwn(w.access, o.owner, o.level); !s.ok()) return s;
                 const ReadContext clock{w.now, options_.health, options_.grading};
                 if (!request->request_id().empty()) {
-                  auto done = w.store.FindRequest("CreateObjective", request->request_id());
+                  auto done = w.store.FindRequest(RequestKey("CreateObjective", w.access),
+                                                  request->request_id());
                   if (!done.ok()) return done.status();
                   if (done->has_value()) {
                     auto stored = LoadReadableObjective(w.store, w.access,
@@ -78,7 +88,7 @@ grpc::ServerUnaryReactor* GoalsService::CreateObjective(grpc::CallbackServerCont
                     auto cycle = LoadCycle(w.store, stored->cycle);
                     if (!cycle.ok()) return cycle.status();
                     *response = ToProto(*stored, *cycle, clock);
-                    return absl::OkStatus();
+                    return HideParentIfUnreadable(w.store, w.access, *response);
                   }
                 }
                 auto cycle = LoadCycle(w.store, o.cycle);
@@ -111,8 +121,9 @@ grpc::ServerUnaryReactor* GoalsService::CreateObjective(grpc::CallbackServerCont
                 if (absl::Status s = CycleTrees::WriteBack(w.store, **tree, changes); !s.ok())
                   return s;
                 if (!request->request_id().empty()) {
-                  absl::Status s = w.store.RememberRequest("CreateObjective", request->request_id(),
-                                                           ObjectiveName(o.id), w.now);
+                  absl::Status s =
+                      w.store.RememberRequest(RequestKey("CreateObjective", w.access),
+                                              request->request_id(), ObjectiveName(o.id), w.now);
                   if (!s.ok()) return s;
                 }
                 *response = ToProto(o, *cycle, clock);
@@ -133,7 +144,7 @@ grpc::ServerUnaryReactor* GoalsService::GetObjective(grpc::CallbackServerContext
       auto cycle = LoadCycle(r.store, objective->cycle);
       if (!cycle.ok()) return cycle.status();
       *response = ToProto(*objective, *cycle, r.clock);
-      return absl::OkStatus();
+      return HideParentIfUnreadable(r.store, r.access, *response);
     });
   });
 }
@@ -199,7 +210,7 @@ grpc::ServerUnaryReactor* GoalsService::ListObjectives(grpc::CallbackServerConte
     }
     const common::PageScope scope{
         call.principal.tenant,
-        {"ListObjectives", absl::StrCat(request->page_size()), request->cycle(), request->owner(),
+        {"ListObjectives", request->cycle(), request->owner(),
          absl::StrCat(static_cast<int>(request->level())),
          absl::StrCat(static_cast<int>(request->state())), request->parent(),
          absl::StrCat(static_cast<int>(request->kind())), request->top_level_only() ? "1" : "0",
@@ -219,7 +230,9 @@ grpc::ServerUnaryReactor* GoalsService::ListObjectives(grpc::CallbackServerConte
           if (!cycle.ok()) return cycle.status();
           it = cycles.emplace(o.cycle, *std::move(cycle)).first;
         }
-        *response->add_objectives() = ToProto(o, it->second, r.clock);
+        v1::Objective* out = response->add_objectives();
+        *out = ToProto(o, it->second, r.clock);
+        if (absl::Status s = HideParentIfUnreadable(r.store, r.access, *out); !s.ok()) return s;
       }
       if (!page->next_after.empty()) {
         response->set_next_page_token(page_tokens_->Seal(scope, page->next_after));
@@ -311,7 +324,7 @@ grpc::ServerUnaryReactor* GoalsService::UpdateObjective(grpc::CallbackServerCont
           o.update_time = w.now;
           if (absl::Status s = w.store.UpdateObjective(o); !s.ok()) return s;
           *response = ToProto(o, *cycle, clock);
-          return absl::OkStatus();
+          return HideParentIfUnreadable(w.store, w.access, *response);
         });
   });
 }

@@ -2,6 +2,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "okr/common/status/errors.h"
@@ -25,26 +26,34 @@ class Forest {
   Forest(std::vector<ObjectiveRecord> objectives, std::vector<KeyResultRecord> key_results,
          bool include_archived)
       : objectives_(std::move(objectives)), key_results_(std::move(key_results)) {
-    for (size_t i = 0; i < objectives_.size(); ++i) by_id_[objectives_[i].id] = i;
+    for (size_t i = 0; i < objectives_.size(); ++i) {
+      // Left-out (archived) objectives are no parents either: what is aligned to them shows as a
+      // root rather than vanishing with them.
+      if (!include_archived && objectives_[i].state == domain::ObjectiveState::kArchived) continue;
+      by_id_[objectives_[i].id] = i;
+    }
+    for (size_t i = 0; i < key_results_.size(); ++i) {
+      key_results_of_[key_results_[i].objective].push_back(i);
+      key_result_ids_.insert(key_results_[i].id);
+    }
     for (size_t i = 0; i < objectives_.size(); ++i) {
       const ObjectiveRecord& o = objectives_[i];
-      if (!include_archived && o.state == domain::ObjectiveState::kArchived) continue;
+      if (!by_id_.contains(o.id)) continue;
       if (o.parent.empty() || !Resolves(o.parent)) {
         roots_.push_back(i);
       } else {
         children_[o.parent].push_back(i);
       }
     }
-    for (size_t i = 0; i < key_results_.size(); ++i) {
-      key_results_of_[key_results_[i].objective].push_back(i);
-    }
   }
 
   const std::vector<size_t>& roots() const { return roots_; }
+  // Any objective of the forest, also a left-out one (a root asked for by name).
   std::optional<size_t> Find(const std::string& id) const {
-    auto it = by_id_.find(id);
-    if (it == by_id_.end()) return std::nullopt;
-    return it->second;
+    for (size_t i = 0; i < objectives_.size(); ++i) {
+      if (objectives_[i].id == id) return i;
+    }
+    return std::nullopt;
   }
   const ObjectiveRecord& objective(size_t i) const { return objectives_[i]; }
   ObjectiveRecord& objective(size_t i) { return objectives_[i]; }
@@ -67,15 +76,19 @@ class Forest {
   }
 
  private:
+  // Whether the parent is in this forest (for a key result: it and its objective existed then).
   bool Resolves(const std::string& parent) const {
     if (auto id = ObjectiveIdFromName(parent)) return by_id_.contains(*id);
-    if (auto key = KeyResultKeyFromName(parent)) return by_id_.contains(key->objective);
+    if (auto key = KeyResultKeyFromName(parent)) {
+      return by_id_.contains(key->objective) && key_result_ids_.contains(key->id);
+    }
     return false;
   }
 
   std::vector<ObjectiveRecord> objectives_;
   std::vector<KeyResultRecord> key_results_;
   absl::flat_hash_map<std::string, size_t> by_id_;
+  absl::flat_hash_set<std::string> key_result_ids_;
   absl::flat_hash_map<std::string, std::vector<size_t>> children_;
   absl::flat_hash_map<std::string, std::vector<size_t>> key_results_of_;
   std::vector<size_t> roots_;
@@ -88,12 +101,15 @@ class TreeWriter {
              GoalsAccess& access, int max_depth)
       : forest_(forest), cycle_(cycle), clock_(clock), access_(access), max_depth_(max_depth) {}
 
-  absl::Status Write(size_t index, int depth, v1::ObjectiveNode* out) {
+  // `parent_named`: whether the caller may see the name of the node's parent (false below a
+  // redacted node, and for a root whose parent is hidden).
+  absl::Status Write(size_t index, int depth, bool parent_named, v1::ObjectiveNode* out) {
     const ObjectiveRecord& o = forest_.objective(index);
     auto readable = access_.CanRead(o);
     if (!readable.ok()) return readable.status();
     v1::Objective full = ToProto(o, cycle_, clock_);
     if (*readable) {
+      if (!parent_named) full.clear_parent();
       *out->mutable_objective() = std::move(full);
     } else {
       // Counted, never named: only what the roll-up needs to be understood.
@@ -122,12 +138,13 @@ class TreeWriter {
         // Children of a redacted objective's key results still appear, under the redacted node.
         v1::ObjectiveNode* child_node =
             kr_node != nullptr ? kr_node->add_children() : out->add_children();
-        if (absl::Status s = Write(child, depth + 1, child_node); !s.ok()) return s;
+        if (absl::Status s = Write(child, depth + 1, *readable, child_node); !s.ok()) return s;
       }
     }
     if (deeper) {
       for (size_t child : forest_.ChildrenOf(ObjectiveName(o.id))) {
-        if (absl::Status s = Write(child, depth + 1, out->add_children()); !s.ok()) return s;
+        absl::Status s = Write(child, depth + 1, *readable, out->add_children());
+        if (!s.ok()) return s;
       }
     } else if (forest_.HasAlignedChildren(o)) {
       out->set_truncated(true);
@@ -151,9 +168,12 @@ grpc::ServerUnaryReactor* GoalsService::GetObjectiveTree(grpc::CallbackServerCon
   return runtime_->Unary(context, [this, request, response](const common::Call& call) {
     std::optional<std::string> cycle_root = CycleIdFromName(request->name());
     std::optional<std::string> objective_root = ObjectiveIdFromName(request->name());
+    if (!cycle_root && !objective_root) {
+      return common::InvalidArgument(
+          "INVALID_NAME", "the root is not a cycle or objective name",
+          {{"name", "must be cycles/{cycle} or objectives/{objective}"}});
+    }
     common::Violations violations;
-    violations.Check(cycle_root || objective_root, "name",
-                     "must be cycles/{cycle} or objectives/{objective}");
     violations.Check(request->max_depth() >= 0, "max_depth", "must not be negative");
     ReadContext clock = ReadClock();
     std::optional<absl::Time> as_of;
@@ -164,7 +184,7 @@ grpc::ServerUnaryReactor* GoalsService::GetObjectiveTree(grpc::CallbackServerCon
         violations.Check(*as_of <= clock.now, "as_of", "must not be in the future");
       }
     }
-    if (absl::Status s = violations.ToStatus("INVALID_ARGUMENT", "the request is not valid");
+    if (absl::Status s = violations.ToStatus("INVALID_REQUEST", "the request is not valid");
         !s.ok()) {
       return s;
     }
@@ -187,8 +207,16 @@ grpc::ServerUnaryReactor* GoalsService::GetObjectiveTree(grpc::CallbackServerCon
                                : r.store.KeyResultsOfCycle(cycle_id);
       if (!key_results.ok()) return key_results.status();
       if (as_of) {
-        // The roll-up as it was: recomputed from the values recorded by then.
-        auto built = BuildCycleTree(*cycle, *objectives, *key_results, options_.health, *as_of);
+        // The roll-up as it was: recomputed from the values recorded by then. Objectives closed
+        // since were live then, so their health is judged at as_of too.
+        std::vector<ObjectiveRecord> inputs = *objectives;
+        const bool closed_since = cycle->state != CycleState::kClosed || *as_of < cycle->close_time;
+        for (ObjectiveRecord& o : inputs) {
+          if (o.state == domain::ObjectiveState::kClosed && closed_since) {
+            o.state = domain::ObjectiveState::kActive;
+          }
+        }
+        auto built = BuildCycleTree(*cycle, inputs, *key_results, options_.health, *as_of);
         if (!built.ok()) return built.status();
         const CycleTree& t = **built;
         for (ObjectiveRecord& o : *objectives) {
@@ -216,10 +244,16 @@ grpc::ServerUnaryReactor* GoalsService::GetObjectiveTree(grpc::CallbackServerCon
           return common::NotFound("OBJECTIVE_NOT_FOUND",
                                   absl::StrCat("no objective ", request->name(), " at that time"));
         }
-        if (absl::Status s = writer.Write(*index, 1, response->add_roots()); !s.ok()) return s;
+        auto named = ParentVisible(r.store, r.access, forest.objective(*index).parent);
+        if (!named.ok()) return named.status();
+        absl::Status s = writer.Write(*index, 1, *named, response->add_roots());
+        if (!s.ok()) return s;
       } else {
         for (size_t root : forest.roots()) {
-          if (absl::Status s = writer.Write(root, 1, response->add_roots()); !s.ok()) return s;
+          auto named = ParentVisible(r.store, r.access, forest.objective(root).parent);
+          if (!named.ok()) return named.status();
+          if (absl::Status s = writer.Write(root, 1, *named, response->add_roots()); !s.ok())
+            return s;
         }
       }
       response->set_cycle(CycleName(cycle_id));

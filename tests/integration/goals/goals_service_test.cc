@@ -95,7 +95,7 @@ class GoalsServiceTest : public ::testing::Test {
   template <typename Method, typename Request, typename Response>
   grpc::Status Call(Method method, const Request& request, Response* response) {
     grpc::ClientContext context;
-    context.AddMetadata("authorization", "Bearer acme.boss.admin");
+    context.AddMetadata("authorization", "Bearer " + token_);
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     return ((*stub_).*method)(&context, request, response);
   }
@@ -131,11 +131,13 @@ class GoalsServiceTest : public ::testing::Test {
   }
 
   v1::Objective CreateObjective(const std::string& cycle, const std::string& parent = "",
-                                bool rollup_children = false, double weight = 1) {
+                                bool rollup_children = false, double weight = 1,
+                                const std::string& owner = "boss", bool is_private = false) {
     v1::CreateObjectiveRequest request;
     v1::Objective* o = request.mutable_objective();
     o->set_title("objective");
-    o->set_owner_person("people/boss");
+    o->set_owner_person("people/" + owner);
+    if (is_private) o->set_visibility(v1::OBJECTIVE_VISIBILITY_PRIVATE);
     o->set_level(v1::OBJECTIVE_LEVEL_INDIVIDUAL);
     o->set_cycle(cycle);
     o->set_parent(parent);
@@ -206,6 +208,7 @@ class GoalsServiceTest : public ::testing::Test {
     return differing;
   }
 
+  std::string token_ = "acme.boss.admin";  // the caller of Call()
   test_support::TempDir dir_;
   std::atomic<int64_t> now_us_{0};
   PlainTokens tokens_;
@@ -369,6 +372,105 @@ TEST_F(GoalsServiceTest, RandomWritesKeepTheStoredRollupEqualToARecomputation) {
   EXPECT_THAT(Verify(cycle.name()), ::testing::IsEmpty());
   EXPECT_GT(rejected, 0);  // the sequence did exercise rejected writes
   EXPECT_GT(objectives.size(), 20u);
+}
+
+TEST_F(GoalsServiceTest, HiddenThingsStayHiddenAndFrozenHealthIsTodays) {
+  AddPerson("boss");
+  AddPerson("peer");
+  const v1::Cycle cycle = CreateJanuaryCycle();
+  // A PRIVATE parent of boss's, with a PUBLIC child: the peer reads the child without learning
+  // the parent's name, in Get, List and the tree (where the parent is redacted).
+  const v1::Objective secret = CreateObjective(cycle.name(), "", true, 1, "boss", true);
+  const v1::Objective child = CreateObjective(cycle.name(), secret.name());
+  token_ = "acme.peer.";
+  EXPECT_EQ(GetObjective(child.name()).parent(), "");
+  v1::ListObjectivesRequest list;
+  list.set_cycle(cycle.name());
+  v1::ListObjectivesResponse listed;
+  ASSERT_TRUE(Call(&v1::GoalsService::Stub::ListObjectives, list, &listed).ok());
+  ASSERT_EQ(listed.objectives_size(), 1);
+  EXPECT_EQ(listed.objectives(0).parent(), "");
+  v1::GetObjectiveTreeRequest tree_request;
+  tree_request.set_name(cycle.name());
+  v1::ObjectiveTree tree;
+  ASSERT_TRUE(Call(&v1::GoalsService::Stub::GetObjectiveTree, tree_request, &tree).ok());
+  ASSERT_EQ(tree.roots_size(), 1);
+  EXPECT_TRUE(tree.roots(0).redacted());
+  ASSERT_EQ(tree.roots(0).children_size(), 1);
+  EXPECT_EQ(tree.roots(0).children(0).objective().name(), child.name());
+  EXPECT_EQ(tree.roots(0).children(0).objective().parent(), "");
+
+  // boss's request_id does not replay boss's key result to the peer (who owns nothing here).
+  token_ = "acme.boss.admin";
+  v1::CreateKeyResultRequest create;
+  create.set_parent(secret.name());
+  create.set_request_id("0b3c5a52-9b4e-4a53-9d54-7d4f3a1b2c3d");
+  create.mutable_key_result()->set_title("acquire a competitor");
+  create.mutable_key_result()->set_type(v1::KEY_RESULT_TYPE_BOOLEAN);
+  v1::KeyResult created;
+  ASSERT_TRUE(Call(&v1::GoalsService::Stub::CreateKeyResult, create, &created).ok());
+  const v1::Objective peers = CreateObjective(cycle.name(), "", false, 1, "peer");
+  token_ = "acme.peer.";
+  create.set_parent(peers.name());
+  create.mutable_key_result()->set_title("peer's own");
+  v1::KeyResult replayed;
+  grpc::Status status = Call(&v1::GoalsService::Stub::CreateKeyResult, create, &replayed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(replayed.title(), "peer's own");  // a new key result, not boss's
+  EXPECT_NE(replayed.name(), created.name());
+
+  // Archiving on day 28 freezes the health of day 28 (OFF_TRACK at progress 0), not the health the
+  // in-memory tree judged when it was loaded on day 0.
+  token_ = "acme.boss.admin";
+  const v1::Objective late = CreateObjective(cycle.name());
+  v1::KeyResult kr;
+  ASSERT_TRUE(CreateKeyResult(late.name(), v1::KEY_RESULT_TYPE_NUMERIC, &kr).ok());
+  SetNow(kJan1 + absl::Hours(24 * 28));
+  v1::UpdateObjectiveRequest archive;
+  archive.mutable_objective()->set_name(late.name());
+  archive.mutable_objective()->set_state(v1::OBJECTIVE_STATE_ARCHIVED);
+  archive.mutable_update_mask()->add_paths("state");
+  v1::Objective archived;
+  ASSERT_TRUE(Call(&v1::GoalsService::Stub::UpdateObjective, archive, &archived).ok());
+  EXPECT_EQ(archived.health(), v1::HEALTH_OFF_TRACK);
+  SetNow(kJan1);
+  EXPECT_EQ(GetObjective(late.name()).health(), v1::HEALTH_OFF_TRACK);
+
+  // An archived parent is left out of the tree; its live child shows as a root, not vanishing.
+  const v1::Objective parent = CreateObjective(cycle.name());
+  const v1::Objective orphan = CreateObjective(cycle.name(), parent.name());
+  archive.mutable_objective()->set_name(parent.name());
+  ASSERT_TRUE(Call(&v1::GoalsService::Stub::UpdateObjective, archive, &archived).ok());
+  tree.Clear();
+  ASSERT_TRUE(Call(&v1::GoalsService::Stub::GetObjectiveTree, tree_request, &tree).ok());
+  bool orphan_is_root = false;
+  for (const auto& root : tree.roots()) orphan_is_root |= root.objective().name() == orphan.name();
+  EXPECT_TRUE(orphan_is_root);
+}
+
+TEST_F(GoalsServiceTest, TreeAsOfBeforeCloseJudgesHealthAtThatTime) {
+  AddPerson("boss");
+  const v1::Cycle cycle = CreateJanuaryCycle();
+  const v1::Objective objective = CreateObjective(cycle.name());
+  v1::KeyResult kr;
+  ASSERT_TRUE(CreateKeyResult(objective.name(), v1::KEY_RESULT_TYPE_NUMERIC, &kr).ok());
+  SetNow(kJan1 + absl::Hours(24 * 2));
+  ASSERT_TRUE(CheckIn(kr.name(), 20).ok());  // 0.2 on day 2 of 30: ON_TRACK
+  SetNow(kJan1 + absl::Hours(24 * 29));      // still 0.2 on day 29: OFF_TRACK, frozen at close
+  v1::CloseCycleRequest close;
+  close.set_name(cycle.name());
+  v1::Cycle closed;
+  ASSERT_TRUE(Call(&v1::GoalsService::Stub::CloseCycle, close, &closed).ok());
+  EXPECT_EQ(GetObjective(objective.name()).health(), v1::HEALTH_OFF_TRACK);
+  v1::GetObjectiveTreeRequest request;
+  request.set_name(objective.name());
+  *request.mutable_as_of() =
+      TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(kJan1 + absl::Hours(24 * 3)));
+  v1::ObjectiveTree tree;
+  ASSERT_TRUE(Call(&v1::GoalsService::Stub::GetObjectiveTree, request, &tree).ok());
+  ASSERT_EQ(tree.roots_size(), 1);
+  EXPECT_DOUBLE_EQ(tree.roots(0).objective().progress(), 0.2);
+  EXPECT_EQ(tree.roots(0).objective().health(), v1::HEALTH_ON_TRACK);
 }
 
 }  // namespace

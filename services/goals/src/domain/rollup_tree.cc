@@ -429,9 +429,15 @@ absl::Status RollupTree::SetObjectiveState(ObjectiveId id, ObjectiveState state,
                               "allowed: DRAFT <-> ACTIVE, DRAFT or ACTIVE -> ARCHIVED, "
                               "ARCHIVED -> ACTIVE (CLOSED only through closing the cycle)");
   }
+  if (live_from && !HealthIsLive(state)) {
+    // Archiving freezes the health as judged now (the clock may have moved since it was last
+    // judged); unarchiving judges it again.
+    const Health now_health = HealthOf(n);
+    if (now_health != n.health && changes != nullptr) changes->objectives.push_back(id);
+    n.health = now_health;
+  }
   n.state = state;
   if (live_from && HealthIsLive(state)) return absl::OkStatus();  // Nothing derived changes.
-  // Archiving keeps the health as it was (frozen); unarchiving judges it again.
   RecomputeObjective(id.value, changes);
   UpdateParentOf(n.parent_kind, n.parent, changes);
   return absl::OkStatus();
@@ -622,6 +628,7 @@ std::vector<std::pair<ObjectiveId, Grade>> RollupTree::CloseCycle(
   for (std::uint32_t o = 0; o < objectives_.size(); ++o) {
     ObjectiveNode& n = objectives_[o];
     if ((n.flags & kAlive) == 0 || !HealthIsLive(n.state)) continue;
+    n.health = HealthOf(n);  // frozen as judged at the tree's clock
     n.state = ObjectiveState::kClosed;
     grades.emplace_back(ObjectiveId{o}, GradeAtClose(n.progress, n.kind, thresholds));
   }

@@ -260,6 +260,23 @@ TEST_F(RollupTreeTest, ArchivedChildrenLeaveTheMeanAndKeepTheirHealth) {
   ExpectConsistent();
 }
 
+TEST_F(RollupTreeTest, ArchivingAndClosingFreezeTheHealthJudgedAtTheCurrentClock) {
+  // Built at day 50; the clock moves to day 0 without re-judging anything (SetClock).
+  const ObjectiveId archived = Obj(Top(false));
+  Kr(archived, Numeric(0, 10, 2));  // 0.2: OFF_TRACK at day 50, ON_TRACK at day 0
+  const ObjectiveId closed = Obj(Top(false));
+  Kr(closed, Numeric(0, 10, 2));
+  EXPECT_EQ(tree_.GetObjective(archived).health, Health::kOffTrack);
+  tree_.SetClock(Day(0));
+  EXPECT_EQ(tree_.GetObjective(archived).health, Health::kOffTrack);  // not re-judged yet
+  RollupChanges changes;
+  ASSERT_TRUE(tree_.Archive(archived, &changes).ok());
+  EXPECT_EQ(tree_.GetObjective(archived).health, Health::kOnTrack);
+  EXPECT_THAT(changes.objectives, UnorderedElementsAre(archived));
+  tree_.CloseCycle();
+  EXPECT_EQ(tree_.GetObjective(closed).health, Health::kOnTrack);
+}
+
 TEST_F(RollupTreeTest, ArchivedObjectivesLeaveRollupKeyResults) {
   const ObjectiveId company = Obj(Top());
   const KeyResultId rollup = Kr(company, Rollup());
