@@ -237,6 +237,7 @@ absl::StatusOr<Principal> JwtVerifier::VerifyOrThrow(std::string_view token) con
   }
 
   Principal principal;
+  principal.expires = *expires + options_.leeway;
   const std::string* subject = NonEmptyString(claims, "sub");
   if (subject == nullptr) return Reject("token subject missing");
   principal.subject = *subject;

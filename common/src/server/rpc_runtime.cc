@@ -93,8 +93,12 @@ grpc::ServerUnaryReactor* RpcRuntime::UnaryAsync(
           reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled"));
           return;
         }
+        // Finishing sends the response: work for the executor, not for whatever thread reports
+        // the outcome (e.g. the database writer, which would otherwise serialise every send).
         std::move(work)(call, [this, reactor, request = call.request](absl::Status status) {
-          reactor->Finish(ToGrpc(ForCaller(std::move(status), request)));
+          executor_->Schedule([this, reactor, request, status = std::move(status)]() mutable {
+            reactor->Finish(ToGrpc(ForCaller(std::move(status), request)));
+          });
         });
       });
   return reactor;

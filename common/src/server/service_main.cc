@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "okr/common/auth/caching_token_verifier.h"
 #include "okr/common/auth/jwt_verifier.h"
 #include "okr/common/logging/log.h"
 
@@ -34,7 +35,8 @@ absl::StatusOr<TokenVerifierPtr> MakeTokenVerifier(const AuthOptions& options) {
   }
   auto created = JwtVerifier::Create(std::move(verifier));
   if (!created.ok()) return created.status();
-  return TokenVerifierPtr(*std::move(created));
+  // Clients send the same token on every call: verify it once, until it expires.
+  return TokenVerifierPtr(std::make_unique<CachingTokenVerifier>(*std::move(created)));
 }
 
 void AddDatabaseFlags(CommandLine& command_line, SqliteDatabaseOptions& options) {

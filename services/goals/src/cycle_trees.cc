@@ -182,7 +182,8 @@ void CycleTrees::Forget(const std::string& tenant, const std::string& cycle) {
 }
 
 absl::Status CycleTrees::WriteBack(GoalsStore& store, const CycleTree& t,
-                                   const domain::RollupChanges& changes) {
+                                   const domain::RollupChanges& changes,
+                                   std::optional<domain::KeyResultId> written) {
   for (domain::ObjectiveId o : changes.objectives) {
     if (!t.tree.Contains(o)) continue;
     const domain::ObjectiveRollup r = t.tree.GetObjective(o);
@@ -192,7 +193,7 @@ absl::Status CycleTrees::WriteBack(GoalsStore& store, const CycleTree& t,
     if (!s.ok()) return s;
   }
   for (domain::KeyResultId k : changes.key_results) {
-    if (!t.tree.Contains(k)) continue;
+    if (!t.tree.Contains(k) || (written && *written == k)) continue;
     const domain::KeyResultRollup r = t.tree.GetKeyResult(k);
     const KeyResultKey& key = t.key_result_keys[k.value];
     absl::Status s = store.UpdateKeyResultRollup(

@@ -72,9 +72,11 @@ class CycleTrees {
   // was rolled back); the next use reloads it.
   void Forget(const std::string& tenant, const std::string& cycle);
 
-  // Writes the changed nodes' roll-up fields back.
+  // Writes the changed nodes' roll-up fields back (all but `written`, a key result whose row the
+  // caller writes itself).
   static absl::Status WriteBack(GoalsStore& store, const CycleTree& tree,
-                                const domain::RollupChanges& changes);
+                                const domain::RollupChanges& changes,
+                                std::optional<domain::KeyResultId> written = std::nullopt);
 
   const domain::HealthThresholds& thresholds() const { return thresholds_; }
 

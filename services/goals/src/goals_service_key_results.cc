@@ -408,9 +408,9 @@ grpc::ServerUnaryReactor* GoalsService::CreateCheckIn(grpc::CallbackServerContex
       }
       k.last_check_in_time = w.now;
       TakeRollup(t, *node, k);
-      if (absl::Status s = w.store.UpdateKeyResult(k); !s.ok()) return s;
+      if (absl::Status s = w.store.UpdateKeyResultState(k); !s.ok()) return s;
       if (absl::Status s = w.store.InsertCheckIn(c, k.cycle, k); !s.ok()) return s;
-      if (absl::Status s = CycleTrees::WriteBack(w.store, t, changes); !s.ok()) return s;
+      if (absl::Status s = CycleTrees::WriteBack(w.store, t, changes, *node); !s.ok()) return s;
       if (!request->request_id().empty()) {
         absl::Status s =
             w.store.RememberRequest(RequestKey("CreateCheckIn", w.access), request->request_id(),

@@ -600,6 +600,17 @@ absl::Status GoalsStore::UpdateKeyResult(const KeyResultRecord& key_result) {
       params);
 }
 
+absl::Status GoalsStore::UpdateKeyResultState(const KeyResultRecord& k) {
+  return session_.Exec(
+      "UPDATE goal_key_results SET current_value = ?, has_value = ?, milestones = ?, "
+      "latest_confidence = ?, last_check_in_us = ?, last_observed_us = ?, progress = ?, "
+      "attainment = ?, has_measure = ? WHERE tenant = ? AND objective = ? AND id = ?",
+      {k.current_value, int64_t{k.has_value ? 1 : 0},
+       k.milestones.empty() ? std::string("[]") : MilestonesToJson(k.milestones),
+       OrNull(k.latest_confidence), OrNull(k.last_check_in_time), OrNull(k.last_observed_time),
+       k.progress, k.attainment, int64_t{k.has_measure ? 1 : 0}, tenant_, k.objective, k.id});
+}
+
 absl::Status GoalsStore::DeleteKeyResult(std::string_view objective, std::string_view id) {
   return session_.Exec("DELETE FROM goal_key_results WHERE tenant = ? AND objective = ? AND id = ?",
                        {tenant_, std::string(objective), std::string(id)});

@@ -76,6 +76,8 @@ class GoalsStore {
                                                                std::string_view id);
   absl::Status InsertKeyResult(const KeyResultRecord& key_result);
   absl::Status UpdateKeyResult(const KeyResultRecord& key_result);
+  // Writes only what a check-in changes: value, milestones, confidence, times and roll-up.
+  absl::Status UpdateKeyResultState(const KeyResultRecord& key_result);
   absl::Status DeleteKeyResult(std::string_view objective, std::string_view id);
   absl::Status UpdateKeyResultRollup(std::string_view objective, std::string_view id,
                                      const KeyResultRollupRow& rollup);

@@ -7,12 +7,16 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/time/time.h"
+
 namespace okr::common {
 
 struct Principal {
   std::string tenant;
   std::string subject;
   std::vector<std::string> roles;
+  // When the credential stops being valid (the token's exp plus the verifier's leeway).
+  absl::Time expires = absl::InfiniteFuture();
 
   // Exact, case-sensitive match: role names are identifiers, not display text.
   bool HasRole(std::string_view role) const;
