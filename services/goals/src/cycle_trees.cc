@@ -164,9 +164,9 @@ absl::StatusOr<CycleTree*> CycleTrees::Get(GoalsStore& store, const std::string&
       return it->second.get();
     }
   }
-  auto objectives = store.ObjectivesOfCycle(cycle.id);
+  auto objectives = store.ObjectivesOfCycleForTree(cycle.id);
   if (!objectives.ok()) return objectives.status();
-  auto key_results = store.KeyResultsOfCycle(cycle.id);
+  auto key_results = store.KeyResultsOfCycleForTree(cycle.id);
   if (!key_results.ok()) return key_results.status();
   auto built = BuildCycleTree(cycle, *objectives, *key_results, thresholds_, now);
   if (!built.ok()) return built.status();

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "okr/common/aip/etag.h"
 #include "okr/common/aip/page_size.h"
+#include "okr/common/logging/log.h"
 #include "okr/common/status/errors.h"
 #include "services/goals/src/goals_names.h"
 #include "services/goals/src/goals_rules.h"
@@ -26,6 +27,37 @@ absl::Status CheckCycleWriter(const common::Principal& principal) {
 }
 
 }  // namespace
+
+void GoalsService::WarmUp() {
+  auto loaded = std::make_shared<int>(0);
+  const absl::Time start = absl::Now();
+  database_->Write(
+      [this, loaded](common::SqlSession& session) -> absl::Status {
+        auto cycles = OpenCycles(session);
+        if (!cycles.ok()) return cycles.status();
+        for (const auto& [tenant, id] : *cycles) {
+          GoalsStore store(session, tenant);
+          auto cycle = store.FindCycle(id);
+          if (!cycle.ok()) return cycle.status();
+          if (!cycle->has_value()) continue;
+          auto tree = trees_.Get(store, tenant, **cycle, options_.clock());
+          if (!tree.ok()) return tree.status();
+          ++*loaded;
+        }
+        return absl::OkStatus();
+      },
+      [loaded, start](absl::Status status) {
+        if (!status.ok()) {
+          // Not fatal: each cycle's tree loads again on its first write.
+          common::LogError("warming up the roll-up trees failed",
+                           {{"error", std::string(status.message())}});
+          return;
+        }
+        common::LogInfo(
+            "roll-up trees loaded",
+            {{"cycles", *loaded}, {"ms", absl::ToInt64Milliseconds(absl::Now() - start)}});
+      });
+}
 
 ReadContext GoalsService::ReadClock() const {
   return ReadContext{options_.clock(), options_.health, options_.grading};

@@ -55,6 +55,10 @@ class GoalsService final : public ::okr::goals::v1::GoalsService::CallbackServic
         options_(std::move(options)),
         trees_(options_.health) {}
 
+  // Loads the roll-up trees of every cycle that is not CLOSED through the writer (queued now, run
+  // before later writes), so the first write of a large cycle does not wait for its load.
+  void WarmUp();
+
   grpc::ServerUnaryReactor* CreateCycle(grpc::CallbackServerContext* context,
                                         const ::okr::goals::v1::CreateCycleRequest* request,
                                         ::okr::goals::v1::Cycle* response) override;

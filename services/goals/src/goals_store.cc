@@ -115,6 +115,7 @@ std::string MilestonesToJson(const std::vector<MilestoneRecord>& milestones) {
 
 std::vector<MilestoneRecord> MilestonesFromJson(const std::string& text) {
   std::vector<MilestoneRecord> out;
+  if (text == "[]") return out;  // every key result but MILESTONE: no parser needed
   nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (!parsed.is_array()) return out;
   for (const auto& j : parsed) {
@@ -477,6 +478,68 @@ absl::StatusOr<std::vector<ObjectiveRecord>> GoalsStore::ObjectivesOfCycle(std::
                    " FROM goal_objectives WHERE tenant = ? AND cycle = ? ORDER BY "
                    "create_time_us, id"),
       {tenant_, std::string(cycle)}, &ObjectiveFromRow0);
+}
+
+absl::StatusOr<std::vector<ObjectiveRecord>> GoalsStore::ObjectivesOfCycleForTree(
+    std::string_view cycle) {
+  std::vector<ObjectiveRecord> out;
+  absl::Status status = session_.Query(
+      "SELECT id, parent, weight, rollup_children, kind, state, health FROM goal_objectives "
+      "WHERE tenant = ? AND cycle = ? ORDER BY create_time_us, id",
+      {tenant_, std::string(cycle)}, [&out](const SqlRow& row) {
+        ObjectiveRecord& o = out.emplace_back();
+        o.id = row.GetString(0);
+        o.parent = row.GetString(1);
+        o.weight = row.GetDouble(2);
+        o.rollup_children = row.GetInt64(3) != 0;
+        o.kind = static_cast<domain::Kind>(row.GetInt64(4));
+        o.state = static_cast<domain::ObjectiveState>(row.GetInt64(5));
+        o.health = static_cast<domain::Health>(row.GetInt64(6));
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::vector<KeyResultRecord>> GoalsStore::KeyResultsOfCycleForTree(
+    std::string_view cycle) {
+  std::vector<KeyResultRecord> out;
+  absl::Status status = session_.Query(
+      "SELECT objective, id, type, direction, start_value, target_value, threshold, "
+      "current_value, has_value, weight, milestones, latest_confidence FROM goal_key_results "
+      "WHERE tenant = ? AND cycle = ? ORDER BY objective_create_time_us, objective, "
+      "create_time_us, id",
+      {tenant_, std::string(cycle)}, [&out](const SqlRow& row) {
+        KeyResultRecord& k = out.emplace_back();
+        k.objective = row.GetString(0);
+        k.id = row.GetString(1);
+        k.type = static_cast<domain::KeyResultType>(row.GetInt64(2));
+        k.direction = static_cast<domain::Direction>(row.GetInt64(3));
+        k.start_value = row.GetDouble(4);
+        k.target_value = row.GetDouble(5);
+        k.threshold = OptionalDouble(row, 6);
+        k.current_value = row.GetDouble(7);
+        k.has_value = row.GetInt64(8) != 0;
+        k.weight = row.GetDouble(9);
+        k.milestones = MilestonesFromJson(row.GetString(10));
+        k.latest_confidence = OptionalInt(row, 11);
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return out;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> OpenCycles(
+    common::SqlSession& session) {
+  std::vector<std::pair<std::string, std::string>> out;
+  absl::Status status =
+      session.Query("SELECT tenant, id FROM goal_cycles WHERE state <> ?",
+                    {static_cast<int64_t>(CycleState::kClosed)}, [&out](const SqlRow& row) {
+                      out.emplace_back(row.GetString(0), row.GetString(1));
+                      return absl::OkStatus();
+                    });
+  if (!status.ok()) return status;
+  return out;
 }
 
 absl::StatusOr<std::vector<ObjectiveRecord>> GoalsStore::ChildrenOf(std::string_view parent) {

@@ -63,6 +63,9 @@ class GoalsStore {
   absl::Status UpdateObjectiveRollup(std::string_view id, const ObjectiveRollupRow& rollup);
   // Every objective of a cycle, by creation time.
   absl::StatusOr<std::vector<ObjectiveRecord>> ObjectivesOfCycle(std::string_view cycle);
+  // The same with only the fields the roll-up tree needs (id, parent, weight, rollup_children,
+  // kind, state, health): what loading a large cycle reads.
+  absl::StatusOr<std::vector<ObjectiveRecord>> ObjectivesOfCycleForTree(std::string_view cycle);
   // By creation time (then id); only those `keep` accepts fill the page.
   absl::StatusOr<Page<ObjectiveRecord>> ListObjectives(const ObjectiveFilter& filter,
                                                        std::string_view after, int page_size,
@@ -83,6 +86,9 @@ class GoalsStore {
                                      const KeyResultRollupRow& rollup);
   absl::StatusOr<std::vector<KeyResultRecord>> KeyResultsOf(std::string_view objective);
   absl::StatusOr<std::vector<KeyResultRecord>> KeyResultsOfCycle(std::string_view cycle);
+  // Only the fields the roll-up tree needs (ids, type, direction, values, weight, milestones,
+  // confidence).
+  absl::StatusOr<std::vector<KeyResultRecord>> KeyResultsOfCycleForTree(std::string_view cycle);
   // By objective creation time, then key result creation time. `stale_at` is the read time used
   // by `filter.stale_only`; `keep` decides on the key result's objective.
   absl::StatusOr<Page<KeyResultRecord>> ListKeyResults(const KeyResultFilter& filter,
@@ -123,5 +129,9 @@ class GoalsStore {
   common::SqlSession& session_;
   const std::string tenant_;
 };
+
+// The (tenant, cycle id) of every cycle that is not CLOSED, in every tenant (for warming up).
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> OpenCycles(
+    common::SqlSession& session);
 
 }  // namespace okr::goals

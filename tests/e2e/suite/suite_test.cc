@@ -256,6 +256,8 @@ TEST_F(SuiteTest, SigtermDuringInFlightCallLetsItFinishAndExitsZero) {
   EXPECT_EQ(*exit_code, 0) << goals_process.Log();
 }
 
+constexpr char kE2eSecretForFlags[] = "flags-secret-0123456789abcdef0123456789";
+
 TEST_F(SuiteTest, BadConfigurationExitsWithCode2) {
   const std::string log = dir_.path() + "/bad.log";
   auto process =
@@ -274,6 +276,20 @@ TEST_F(SuiteTest, BadConfigurationExitsWithCode2) {
   exit_code = (*short_secret)->Wait(absl::Seconds(10));
   ASSERT_TRUE(exit_code.ok());
   EXPECT_EQ(*exit_code, 2);
+
+  // Goals rules that make no sense (a cadence under a day, margins out of order) are refused too.
+  for (const std::vector<std::string>& flags :
+       {std::vector<std::string>{"--default-check-in-cadence", "1h"},
+        std::vector<std::string>{"--health-on-track-margin", "0.5", "--health-at-risk-margin",
+                                 "0.2"}}) {
+    std::vector<std::string> argv{test_support::BinDir() + "/okr-goals", "--listen", "127.0.0.1:0"};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    auto rules = Subprocess::Start(argv, {{"OKR_JWT_SECRET", kE2eSecretForFlags}}, log);
+    ASSERT_TRUE(rules.ok());
+    exit_code = (*rules)->Wait(absl::Seconds(10));
+    ASSERT_TRUE(exit_code.ok());
+    EXPECT_EQ(*exit_code, 2) << flags[0];
+  }
 }
 
 }  // namespace
