@@ -98,6 +98,12 @@ start analytics "$analytics_bin" "$analytics_port" "$(free_port)" \
 
 token="$("$token_bin" --tenant demo --subject admin --roles admin,ingest --ttl 12h)"
 echo "$token" >"$state/dev-token"
+# Demo data for tenant "demo" (only into an empty tenant; OKR_SKIP_DEMO=1 leaves it empty).
+if [[ "${OKR_SKIP_DEMO:-0}" != 1 ]]; then
+  /usr/bin/python3 "$repo/deploy/local/seed_demo.py" --target "127.0.0.1:$goals_port" \
+    --token "$token" --stubs "$state/py" ||
+    echo "up.sh: demo data not loaded (see above); the suite runs without it" >&2
+fi
 cat <<INFO
 
 okr-suite is up (state in $state, logs in $state/log):
@@ -111,6 +117,8 @@ Development token (tenant "demo", roles admin and ingest; also in $state/dev-tok
 
 Try:
   buf curl --protocol grpc --http2-prior-knowledge --list-methods http://127.0.0.1:$goals_port
+  buf curl --protocol grpc --http2-prior-knowledge -H "authorization: Bearer \$(cat $state/dev-token)" \\
+    -d '{}' http://127.0.0.1:$goals_port/okr.goals.v1.GoalsService/ListCycles
 Press Ctrl-C to stop.
 INFO
 
