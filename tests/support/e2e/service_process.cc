@@ -1,8 +1,9 @@
 #include "tests/support/e2e/service_process.h"
 
+#include <cstdlib>
+
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "okr/common/auth/token_minter.h"
-#include "tests/support/free_port.h"
 
 namespace okr::test_support {
 
@@ -19,6 +20,35 @@ std::string E2eToken(const std::string& tenant, const std::string& subject,
   return token.ok() ? *token : std::string();
 }
 
+namespace {
+
+// The port from the service's `"msg":"serving"` log line, once it appears.
+absl::StatusOr<int> WaitForServingPort(Subprocess& process, const std::string& log_path,
+                                       absl::Duration timeout) {
+  const absl::Time give_up = absl::Now() + timeout;
+  while (absl::Now() < give_up) {
+    const std::string log = ReadFile(log_path);
+    const size_t at = log.find("\"msg\":\"serving\"");
+    if (at != std::string::npos) {
+      const size_t newline = log.rfind('\n', at);
+      const size_t line_start = newline == std::string::npos ? 0 : newline + 1;
+      const size_t line_end = log.find('\n', at);
+      const size_t port_at = log.find("\"port\":", line_start);
+      if (port_at != std::string::npos && port_at < line_end) {
+        return std::atoi(log.c_str() + port_at + 7);
+      }
+    }
+    if (!process.Running()) {
+      return absl::FailedPreconditionError("the service exited before serving; log:\n" + log);
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return absl::DeadlineExceededError("the service did not log its port in time; log:\n" +
+                                     ReadFile(log_path));
+}
+
+}  // namespace
+
 std::string BinDir() {
   const char* dir = std::getenv("OKR_BUILD_DIR");
   return std::string(dir != nullptr ? dir : ".") + "/bin";
@@ -28,10 +58,10 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
     const std::string& name, const std::string& dir, std::vector<std::string> extra_flags) {
   auto service = std::make_unique<ServiceProcess>();
   service->name_ = name;
-  service->port_ = PickFreePort();
   service->log_path_ = dir + "/" + name + ".log";
-  const std::string address = "127.0.0.1:" + std::to_string(service->port_);
-  std::vector<std::string> argv = {BinDir() + "/okr-" + name, "--listen", address, "--db",
+  // Port 0: the service binds a free port itself and logs it, so no other process can take the
+  // port between choosing and binding it (as with picking a free port first).
+  std::vector<std::string> argv = {BinDir() + "/okr-" + name, "--listen", "127.0.0.1:0", "--db",
                                    dir + "/" + name + ".db"};
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
   auto process = Subprocess::Start(argv,
@@ -41,6 +71,10 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
                                    service->log_path_);
   if (!process.ok()) return process.status();
   service->process_ = *std::move(process);
+  auto port = WaitForServingPort(*service->process_, service->log_path_, absl::Seconds(30));
+  if (!port.ok()) return port.status();
+  service->port_ = *port;
+  const std::string address = "127.0.0.1:" + std::to_string(service->port_);
   // The first attempts are refused while the process starts; retry soon rather than after gRPC's
   // default one-second reconnect backoff.
   grpc::ChannelArguments args;
