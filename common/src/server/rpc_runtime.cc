@@ -52,8 +52,9 @@ absl::Duration RpcRuntime::TestDelay(const grpc::ServerContextBase& context) con
   return absl::Milliseconds(std::min<int64_t>(millis, 60'000));
 }
 
-grpc::ServerUnaryReactor* RpcRuntime::Unary(grpc::CallbackServerContext* context,
-                                            absl::AnyInvocable<absl::Status(const Call&) &&> work) {
+grpc::ServerUnaryReactor* RpcRuntime::Start(
+    grpc::CallbackServerContext* context,
+    absl::AnyInvocable<void(const Call&, grpc::ServerUnaryReactor*) &&> body) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto principal = Authenticate(*context);
   if (!principal.ok()) {
@@ -62,7 +63,7 @@ grpc::ServerUnaryReactor* RpcRuntime::Unary(grpc::CallbackServerContext* context
   }
   Call call{*std::move(principal), RequestContextFor(*context)};
   executor_->Schedule(
-      [this, context, reactor, call = std::move(call), work = std::move(work)]() mutable {
+      [this, context, reactor, call = std::move(call), body = std::move(body)]() mutable {
         if (absl::Duration delay = TestDelay(*context); delay > absl::ZeroDuration()) {
           absl::SleepFor(delay);
         }
@@ -70,38 +71,31 @@ grpc::ServerUnaryReactor* RpcRuntime::Unary(grpc::CallbackServerContext* context
           reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled"));
           return;
         }
-        reactor->Finish(ToGrpc(ForCaller(std::move(work)(call), call.request)));
+        std::move(body)(call, reactor);
       });
   return reactor;
 }
 
+grpc::ServerUnaryReactor* RpcRuntime::Unary(grpc::CallbackServerContext* context,
+                                            absl::AnyInvocable<absl::Status(const Call&) &&> work) {
+  return Start(context, [this, work = std::move(work)](const Call& call,
+                                                       grpc::ServerUnaryReactor* reactor) mutable {
+    reactor->Finish(ToGrpc(ForCaller(std::move(work)(call), call.request)));
+  });
+}
+
 grpc::ServerUnaryReactor* RpcRuntime::UnaryAsync(
     grpc::CallbackServerContext* context, absl::AnyInvocable<void(const Call&, Finish) &&> work) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto principal = Authenticate(*context);
-  if (!principal.ok()) {
-    reactor->Finish(ToGrpc(principal.status()));
-    return reactor;
-  }
-  Call call{*std::move(principal), RequestContextFor(*context)};
-  executor_->Schedule(
-      [this, context, reactor, call = std::move(call), work = std::move(work)]() mutable {
-        if (absl::Duration delay = TestDelay(*context); delay > absl::ZeroDuration()) {
-          absl::SleepFor(delay);
-        }
-        if (context->IsCancelled()) {
-          reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled"));
-          return;
-        }
-        // Finishing sends the response: work for the executor, not for whatever thread reports
-        // the outcome (e.g. the database writer, which would otherwise serialise every send).
-        std::move(work)(call, [this, reactor, request = call.request](absl::Status status) {
-          executor_->Schedule([this, reactor, request, status = std::move(status)]() mutable {
-            reactor->Finish(ToGrpc(ForCaller(std::move(status), request)));
-          });
-        });
+  return Start(context, [this, work = std::move(work)](const Call& call,
+                                                       grpc::ServerUnaryReactor* reactor) mutable {
+    // Finishing sends the response: work for the executor, not for whatever thread reports the
+    // outcome (e.g. the database writer, which would otherwise serialise every send).
+    std::move(work)(call, [this, reactor, request = call.request](absl::Status status) {
+      executor_->Schedule([this, reactor, request, status = std::move(status)]() mutable {
+        reactor->Finish(ToGrpc(ForCaller(std::move(status), request)));
       });
-  return reactor;
+    });
+  });
 }
 
 absl::Status RpcRuntime::ForCaller(absl::Status status, const RequestContext& request) {

@@ -17,10 +17,6 @@ namespace {
 
 namespace v1 = ::okr::goals::v1;
 
-bool Has(const std::vector<std::string>& paths, std::string_view path) {
-  return std::find(paths.begin(), paths.end(), path) != paths.end();
-}
-
 // Copies the tree's roll-up of `node` into the record.
 void TakeRollup(const CycleTree& tree, domain::ObjectiveId node, ObjectiveRecord& o) {
   const domain::ObjectiveRollup r = tree.tree.GetObjective(node);
@@ -267,7 +263,7 @@ grpc::ServerUnaryReactor* GoalsService::UpdateObjective(grpc::CallbackServerCont
             for (const std::string& path : paths) {
               if (path != "score" && path != "grading_note") return CheckCycleOpen(*cycle);
             }
-          } else if (Has(paths, "score")) {
+          } else if (HasPath(paths, "score")) {
             return common::MakeError(
                 absl::StatusCode::kFailedPrecondition, "SCORE_NOT_EDITABLE",
                 "the score is set when the cycle closes; grade it afterwards",

@@ -257,6 +257,10 @@ absl::Status PrefixViolations(const absl::Status& status, std::string_view prefi
                            common::ErrorMetadata(status));
 }
 
+bool HasPath(const std::vector<std::string>& paths, std::string_view path) {
+  return std::find(paths.begin(), paths.end(), path) != paths.end();
+}
+
 bool ValidTimestamp(const google::protobuf::Timestamp& t) {
   return t.seconds() >= 0 && t.seconds() <= 253402300799 && t.nanos() >= 0 &&
          t.nanos() <= 999999999;
@@ -344,9 +348,7 @@ absl::StatusOr<CycleRecord> ApplyCycleUpdate(const CycleRecord& stored, const v1
                                              const std::vector<std::string>& paths) {
   CycleRecord c = stored;
   Violations violations;
-  auto has = [&paths](std::string_view p) {
-    return std::find(paths.begin(), paths.end(), p) != paths.end();
-  };
+  auto has = [&paths](std::string_view p) { return HasPath(paths, p); };
   if (has("display_name")) {
     c.display_name = RequiredText(in.display_name(), 100, "cycle.display_name", violations);
   }
@@ -465,9 +467,7 @@ absl::StatusOr<ObjectiveRecord> ApplyObjectiveUpdate(const ObjectiveRecord& stor
                                                      const std::vector<std::string>& paths) {
   ObjectiveRecord o = stored;
   Violations violations;
-  auto has = [&paths](std::string_view p) {
-    return std::find(paths.begin(), paths.end(), p) != paths.end();
-  };
+  auto has = [&paths](std::string_view p) { return HasPath(paths, p); };
   if (has("title")) o.title = RequiredText(in.title(), 200, "objective.title", violations);
   if (has("description")) {
     o.description = in.description();
@@ -604,9 +604,7 @@ absl::StatusOr<KeyResultRecord> ApplyKeyResultUpdate(const KeyResultRecord& stor
                                                      const std::vector<std::string>& paths) {
   KeyResultRecord k = stored;
   Violations violations;
-  auto has = [&paths](std::string_view p) {
-    return std::find(paths.begin(), paths.end(), p) != paths.end();
-  };
+  auto has = [&paths](std::string_view p) { return HasPath(paths, p); };
   if (has("title")) k.title = RequiredText(in.title(), 200, "key_result.title", violations);
   if (has("description")) {
     k.description = in.description();

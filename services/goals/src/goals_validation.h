@@ -33,6 +33,9 @@ absl::StatusOr<std::vector<std::string>> MaskPaths(const google::protobuf::Field
                                                    const std::vector<std::string>& allowed,
                                                    const std::vector<std::string>& all);
 
+// Whether an expanded update mask (MaskPaths) names `path`.
+bool HasPath(const std::vector<std::string>& paths, std::string_view path);
+
 // Cycles. `default_cadence` is the tenant default. The record has no id or times yet.
 absl::StatusOr<CycleRecord> CycleFromCreate(const ::okr::goals::v1::Cycle& cycle,
                                             absl::Duration default_cadence);

@@ -66,6 +66,11 @@ class RpcRuntime {
   Executor& executor() const { return *executor_; }
 
  private:
+  // Authenticates, then runs `body` on the executor unless the call was cancelled meanwhile;
+  // `body` finishes the reactor (now or later).
+  grpc::ServerUnaryReactor* Start(
+      grpc::CallbackServerContext* context,
+      absl::AnyInvocable<void(const Call&, grpc::ServerUnaryReactor*) &&> body);
   // The status an unimplemented RPC answers: the authentication error, else UNIMPLEMENTED.
   grpc::Status UnimplementedStatus(const grpc::ServerContextBase& context) const;
   absl::Duration TestDelay(const grpc::ServerContextBase& context) const;
