@@ -23,8 +23,7 @@
 #include "okr/common/status/errors.h"
 #include "okr/goals/v1/goals_service.grpc.pb.h"
 #include "okr/org/v1/org_service.grpc.pb.h"
-#include "tests/support/e2e/service_process.h"
-#include "tests/support/temp_dir.h"
+#include "tests/e2e/goals/goals_e2e.h"
 
 namespace okr {
 namespace {
@@ -83,17 +82,8 @@ std::string NewRequestId() {
   return id;
 }
 
-std::string Reason(const grpc::Status& status) {
-  return common::ErrorReason(common::FromGrpcStatus(status));
-}
-
-std::vector<std::string> Fields(const grpc::Status& status) {
-  std::vector<std::string> fields;
-  for (const auto& v : common::ErrorFieldViolations(common::FromGrpcStatus(status))) {
-    fields.push_back(v.field);
-  }
-  return fields;
-}
+using e2e::Fields;
+using e2e::Reason;
 
 std::string Describe(const grpc::Status& status) {
   std::string text = "code " + std::to_string(status.error_code()) + " " + Reason(status) + ": " +
@@ -221,30 +211,13 @@ std::vector<std::string> Names(const google::protobuf::RepeatedPtrField<Message>
 // tenant of its own with the same small organisation:
 //   ceo (admin) <- lead (leads team eng) <- dev, dev2 (members of eng)
 //   ceo <- kro (owns key results of others' objectives);  peer (team ops, nobody's steward).
-class GoalsCheckInsTest : public ::testing::Test {
+class GoalsCheckInsTest : public e2e::GoalsServerSuite {
  protected:
   template <typename Request, typename Response>
   using Method = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, Response*);
 
-  static void SetUpTestSuite() {
-    dir_ = new test_support::TempDir;
-    auto server = test_support::ServiceProcess::Start(
-        "goals", dir_->path(), {"--db-synchronous", "normal", "--drain-period", "0s"});
-    if (!server.ok()) return;
-    server_ = server->release();
-    serving_ = server_->WaitServing();
-  }
-
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-    delete dir_;
-    dir_ = nullptr;
-  }
-
   void SetUp() override {
-    ASSERT_TRUE(serving_) << "okr-goals did not become SERVING; log:\n"
-                          << (server_ != nullptr ? server_->Log() : std::string());
+    ASSERT_TRUE(serving_) << ServerProblem();
     goals_ = gv1::GoalsService::NewStub(server_->channel());
     org_ = ov1::OrgService::NewStub(server_->channel());
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
@@ -509,9 +482,6 @@ class GoalsCheckInsTest : public ::testing::Test {
     return tree;
   }
 
-  static inline test_support::TempDir* dir_ = nullptr;
-  static inline test_support::ServiceProcess* server_ = nullptr;
-  static inline bool serving_ = false;
   std::unique_ptr<gv1::GoalsService::Stub> goals_;
   std::unique_ptr<ov1::OrgService::Stub> org_;
   std::string tenant_;

@@ -14,8 +14,7 @@
 #include "okr/common/status/errors.h"
 #include "okr/goals/v1/goals_service.grpc.pb.h"
 #include "okr/org/v1/org_service.grpc.pb.h"
-#include "tests/support/e2e/service_process.h"
-#include "tests/support/temp_dir.h"
+#include "tests/e2e/goals/goals_e2e.h"
 
 namespace okr {
 namespace {
@@ -88,23 +87,14 @@ gv1::Objective WithState(gv1::Objective objective, gv1::ObjectiveState state) {
   return objective;
 }
 
-std::vector<std::string> FieldsOf(const grpc::Status& status) {
-  std::vector<std::string> fields;
-  for (const auto& v : common::ErrorFieldViolations(common::FromGrpcStatus(status))) {
-    fields.push_back(v.field);
-  }
-  return fields;
-}
-
-std::string ReasonOf(const grpc::Status& status) {
-  return common::ErrorReason(common::FromGrpcStatus(status));
-}
+using e2e::Fields;
+using e2e::Reason;
 
 std::string Describe(const grpc::Status& status) {
   std::string fields;
-  for (const auto& field : FieldsOf(status)) fields += " " + field;
+  for (const auto& field : Fields(status)) fields += " " + field;
   return "code " + std::to_string(static_cast<int>(status.error_code())) + " reason " +
-         ReasonOf(status) + " fields [" + fields + " ] message: " + status.error_message();
+         Reason(status) + " fields [" + fields + " ] message: " + status.error_message();
 }
 
 ::testing::AssertionResult IsOk(const grpc::Status& status) {
@@ -115,7 +105,7 @@ std::string Describe(const grpc::Status& status) {
 // The call failed with `code` and, when given, `reason`.
 ::testing::AssertionResult IsError(const grpc::Status& status, StatusCode code,
                                    const std::string& reason = "") {
-  if (status.error_code() == code && (reason.empty() || ReasonOf(status) == reason)) {
+  if (status.error_code() == code && (reason.empty() || Reason(status) == reason)) {
     return ::testing::AssertionSuccess();
   }
   return ::testing::AssertionFailure() << "expected code " << static_cast<int>(code) << " reason '"
@@ -124,7 +114,7 @@ std::string Describe(const grpc::Status& status) {
 
 // The call failed with INVALID_ARGUMENT naming `field` among its field violations.
 ::testing::AssertionResult IsInvalid(const grpc::Status& status, const std::string& field) {
-  const auto fields = FieldsOf(status);
+  const auto fields = Fields(status);
   if (status.error_code() == StatusCode::INVALID_ARGUMENT &&
       std::find(fields.begin(), fields.end(), field) != fields.end()) {
     return ::testing::AssertionSuccess();
@@ -135,7 +125,7 @@ std::string Describe(const grpc::Status& status) {
 
 // The call failed with INVALID_ARGUMENT naming some field that starts with `prefix`.
 ::testing::AssertionResult IsInvalidUnder(const grpc::Status& status, const std::string& prefix) {
-  const auto fields = FieldsOf(status);
+  const auto fields = Fields(status);
   if (status.error_code() == StatusCode::INVALID_ARGUMENT &&
       std::any_of(fields.begin(), fields.end(),
                   [&](const std::string& f) { return f.rfind(prefix, 0) == 0; })) {
@@ -167,30 +157,10 @@ bool Contains(const std::vector<std::string>& names, const std::string& name) {
 //   ceo <- vp <- lead <- dev (member of team eng), ceo <- vp <- lead <- peer,
 //   ceo <- outsider (lead of team sales), lead <- former (INACTIVE); team eng is led by lead.
 // Tokens: As("dev") acts as people/dev with no role; admin_ has role admin and is no person.
-class GoalsObjectivesTest : public ::testing::Test {
+class GoalsObjectivesTest : public e2e::GoalsServerSuite {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new test_support::TempDir;
-    auto server = test_support::ServiceProcess::Start(
-        "goals", dir_->path(), {"--db-synchronous", "normal", "--drain-period", "0s"});
-    if (!server.ok()) {
-      start_error_ = std::string(server.status().message());
-      return;
-    }
-    server_ = server->release();
-    serving_ = server_->WaitServing();
-  }
-
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-    delete dir_;
-    dir_ = nullptr;
-  }
-
   void SetUp() override {
-    ASSERT_TRUE(serving_) << "okr-goals did not become SERVING: " << start_error_ << "; log:\n"
-                          << (server_ != nullptr ? server_->Log() : std::string());
+    ASSERT_TRUE(serving_) << ServerProblem();
     goals_ = gv1::GoalsService::NewStub(server_->channel());
     org_ = ov1::OrgService::NewStub(server_->channel());
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
@@ -437,10 +407,6 @@ class GoalsObjectivesTest : public ::testing::Test {
     return AllObjectives(token, request);
   }
 
-  static inline test_support::TempDir* dir_ = nullptr;
-  static inline test_support::ServiceProcess* server_ = nullptr;
-  static inline bool serving_ = false;
-  static inline std::string start_error_;
   std::unique_ptr<gv1::GoalsService::Stub> goals_;
   std::unique_ptr<ov1::OrgService::Stub> org_;
   std::string tenant_;
@@ -1073,7 +1039,7 @@ TEST_F(GoalsObjectivesTest, ListObjectivesAppliesEveryFilter) {
   both.set_top_level_only(true);
   status = ListObjectives(admin_, both, &response);
   EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT) << Describe(status);
-  EXPECT_FALSE(FieldsOf(status).empty());
+  EXPECT_FALSE(Fields(status).empty());
   Request negative;
   negative.set_page_size(-5);
   EXPECT_TRUE(IsInvalid(ListObjectives(admin_, negative, &response), "page_size"));
@@ -1560,7 +1526,7 @@ TEST_F(GoalsObjectivesTest, PrivateObjectivesAreReadOnlyByTheOwnerTheirManagersA
     grpc::Status status = GetObjective(token, secret.name(), &got);
     EXPECT_TRUE(IsError(status, StatusCode::NOT_FOUND, "OBJECTIVE_NOT_FOUND"));
     EXPECT_TRUE(IsError(GetObjective(token, "objectives/ghost", &got), StatusCode::NOT_FOUND,
-                        ReasonOf(status)));
+                        Reason(status)));
     const auto visible = ObjectivesOfCycle(token, cycle.name());
     EXPECT_FALSE(Contains(visible, secret.name()));
     EXPECT_TRUE(Contains(visible, open.name()));

@@ -7,8 +7,7 @@
 
 #include "okr/common/status/errors.h"
 #include "okr/org/v1/org_service.grpc.pb.h"
-#include "tests/support/e2e/service_process.h"
-#include "tests/support/temp_dir.h"
+#include "tests/e2e/goals/goals_e2e.h"
 
 namespace okr {
 namespace {
@@ -38,17 +37,8 @@ v1::Team MakeTeam(const std::string& id, const std::string& parent = "") {
   return team;
 }
 
-std::vector<std::string> Fields(const grpc::Status& status) {
-  std::vector<std::string> fields;
-  for (const auto& v : common::ErrorFieldViolations(common::FromGrpcStatus(status))) {
-    fields.push_back(v.field);
-  }
-  return fields;
-}
-
-std::string Reason(const grpc::Status& status) {
-  return common::ErrorReason(common::FromGrpcStatus(status));
-}
+using e2e::Fields;
+using e2e::Reason;
 
 std::vector<std::string> Names(const google::protobuf::RepeatedPtrField<v1::Person>& people) {
   std::vector<std::string> names;
@@ -58,27 +48,10 @@ std::vector<std::string> Names(const google::protobuf::RepeatedPtrField<v1::Pers
 
 // One okr-goals process serves the whole suite (starting one takes seconds); each test works in
 // tenants of its own, named after the test, so tests cannot see each other's records.
-class OrgServiceTest : public ::testing::Test {
+class OrgServiceTest : public e2e::GoalsServerSuite {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new test_support::TempDir;
-    auto server = test_support::ServiceProcess::Start(
-        "goals", dir_->path(), {"--db-synchronous", "normal", "--drain-period", "0s"});
-    if (!server.ok()) return;
-    server_ = server->release();
-    serving_ = server_->WaitServing();
-  }
-
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-    delete dir_;
-    dir_ = nullptr;
-  }
-
   void SetUp() override {
-    ASSERT_TRUE(serving_) << "okr-goals did not become SERVING; log:\n"
-                          << (server_ != nullptr ? server_->Log() : std::string());
+    ASSERT_TRUE(serving_) << ServerProblem();
     org_ = v1::OrgService::NewStub(server_->channel());
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     tenant_ = std::string("t-") + info->name();
@@ -144,9 +117,6 @@ class OrgServiceTest : public ::testing::Test {
     return names;
   }
 
-  static inline test_support::TempDir* dir_ = nullptr;
-  static inline test_support::ServiceProcess* server_ = nullptr;
-  static inline bool serving_ = false;
   std::unique_ptr<v1::OrgService::Stub> org_;
   std::string tenant_;
   std::string other_tenant_;
