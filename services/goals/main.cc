@@ -1,8 +1,11 @@
 // okr-goals: the org directory, goals (cycles, objectives, key results, check-ins) and the
 // progress ingest stream, served over gRPC.
 #include "okr/common/aip/page_token.h"
+#include "okr/common/changelog/change_feed.h"
 #include "okr/common/config/command_line.h"
+#include "okr/common/logging/log.h"
 #include "okr/common/server/service_binary.h"
+#include "services/goals/src/derived_event_scheduler.h"
 #include "services/goals/src/goals_schema.h"
 #include "services/goals/src/goals_service.h"
 #include "services/goals/src/org_service.h"
@@ -61,16 +64,70 @@ int main(int argc, char** argv) {
     }
     return absl::OkStatus();
   });
+  common::ChangeFeedOptions feed_options;
+  common::AddDurationOption(app, "--change-retention", &feed_options.retention,
+                            "how long the change feed keeps changes; an older resume token is "
+                            "OUT_OF_RANGE (at least 1 second; 7 days by default)",
+                            "OKR_CHANGE_RETENTION");
+  common::AddDurationOption(app, "--change-prune-interval", &feed_options.prune_interval,
+                            "how often changes older than the retention are deleted",
+                            "OKR_CHANGE_PRUNE_INTERVAL");
+  common::AddDurationOption(app, "--watch-checkpoint-interval", &feed_options.checkpoint_interval,
+                            "a watcher sent nothing for this long gets a checkpoint",
+                            "OKR_WATCH_CHECKPOINT_INTERVAL");
+  okr::goals::IngestOptions ingest_options;
+  app.add_option("--ingest-max-unacked", ingest_options.max_unacked_events,
+                 "most unanswered events the server holds per ingest stream")
+      ->envname("OKR_INGEST_MAX_UNACKED");
+  okr::goals::SchedulerOptions scheduler_options;
+  common::AddDurationOption(app, "--ingest-dedupe-retention", &scheduler_options.event_retention,
+                            "how long applied event ids are remembered (at least 7 days)",
+                            "OKR_INGEST_DEDUPE_RETENTION");
+  common::AddDurationOption(app, "--derived-events-interval", &scheduler_options.interval,
+                            "how often health and staleness are re-judged as time passes",
+                            "OKR_DERIVED_EVENTS_INTERVAL");
+  binary.command_line().AddValidation([&] {
+    if (feed_options.retention < absl::Seconds(1) ||
+        feed_options.prune_interval <= absl::ZeroDuration() ||
+        feed_options.checkpoint_interval < absl::Milliseconds(100)) {
+      return absl::InvalidArgumentError(
+          "--change-retention must be at least 1s, --change-prune-interval positive and "
+          "--watch-checkpoint-interval at least 100ms");
+    }
+    if (ingest_options.max_unacked_events < 1 || ingest_options.max_unacked_events > 100000) {
+      return absl::InvalidArgumentError("--ingest-max-unacked must be 1 to 100000");
+    }
+    if (scheduler_options.event_retention < absl::Hours(7 * 24)) {
+      return absl::InvalidArgumentError("--ingest-dedupe-retention must be at least 7 days");
+    }
+    if (scheduler_options.interval < absl::Milliseconds(100)) {
+      return absl::InvalidArgumentError("--derived-events-interval must be at least 100ms");
+    }
+    return absl::OkStatus();
+  });
   if (auto exit_code = binary.Init(argc, argv)) return *exit_code;
 
   const common::PageTokenCodec page_tokens(
       page_token_secret.empty() ? common::PageTokenCodec::GenerateKey() : page_token_secret);
   okr::goals::OrgService org(&binary.runtime(), &binary.database(), &page_tokens);
-  okr::goals::GoalsService goals(&binary.runtime(), &binary.database(), &page_tokens,
+  common::ChangeFeed feed(&binary.database(), &binary.runtime(), feed_options);
+  if (absl::Status s = feed.Open(); !s.ok()) {
+    common::LogError("cannot open the change feed", {{"error", std::string(s.message())}});
+    return 1;
+  }
+  okr::goals::GoalsService goals(&binary.runtime(), &binary.database(), &feed, &page_tokens,
                                  goals_options);
   goals.WarmUp();
-  okr::goals::ProgressIngestService ingest(&binary.runtime());
+  okr::goals::ProgressIngestService ingest(&binary.runtime(), &goals, ingest_options);
+  okr::goals::DerivedEventScheduler scheduler(&goals, &binary.database(), scheduler_options);
+  scheduler.Start();
   return binary.Serve({{&org, okr::org::v1::OrgService::service_full_name()},
                        {&goals, okr::goals::v1::GoalsService::service_full_name()},
-                       {&ingest, okr::goals::v1::ProgressIngestService::service_full_name()}});
+                       {&ingest, okr::goals::v1::ProgressIngestService::service_full_name()}},
+                      [&] {
+                        // Long-lived streams end now rather than at the shutdown deadline.
+                        scheduler.Stop();
+                        ingest.Stop();
+                        feed.Stop();
+                      });
 }

@@ -57,8 +57,9 @@ std::optional<int> ServiceBinary::Init(int argc, const char* const* argv) {
   return std::nullopt;
 }
 
-int ServiceBinary::Serve(const std::vector<ServiceRegistration>& services) {
-  const int exit_code = ServeUntilSignal(name_, server_options_, services);
+int ServiceBinary::Serve(const std::vector<ServiceRegistration>& services,
+                         const std::function<void()>& before_shutdown) {
+  const int exit_code = ServeUntilSignal(name_, server_options_, services, before_shutdown);
   executor_->Shutdown();
   database_->Close();
   return exit_code;

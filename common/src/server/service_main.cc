@@ -64,7 +64,8 @@ void AddDatabaseFlags(CommandLine& command_line, SqliteDatabaseOptions& options)
 }
 
 int ServeUntilSignal(const std::string& service, const ServerOptions& options,
-                     const std::vector<ServiceRegistration>& services) {
+                     const std::vector<ServiceRegistration>& services,
+                     const std::function<void()>& before_shutdown) {
   auto server = GrpcServer::Start(options, services);
   if (!server.ok()) {
     LogError("cannot start", {{"error", std::string(server.status().message())}});
@@ -78,6 +79,7 @@ int ServeUntilSignal(const std::string& service, const ServerOptions& options,
                       {"services", names}});
   const int signal_number = WaitForShutdownSignal();
   LogInfo("signal received", {{"signal", strsignal(signal_number)}});
+  if (before_shutdown) before_shutdown();
   (*server)->Shutdown();
   return 0;
 }

@@ -166,4 +166,18 @@ absl::StatusOr<std::string> ResumeAfter(const common::PageTokenCodec& codec,
   return codec.Open(token, scope);
 }
 
+absl::Status CheckObjectiveOpen(const ObjectiveRecord& objective, const CycleRecord& cycle) {
+  if (absl::Status s = CheckCycleOpen(cycle); !s.ok()) return s;
+  if (objective.state == domain::ObjectiveState::kArchived) {
+    return common::FailedPrecondition(
+        "OBJECTIVE_ARCHIVED", absl::StrCat(ObjectiveName(objective.id),
+                                           " is archived: set it ACTIVE again to change it"));
+  }
+  if (objective.state == domain::ObjectiveState::kClosed) {
+    return common::FailedPrecondition("CYCLE_CLOSED",
+                                      absl::StrCat(ObjectiveName(objective.id), " is closed"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace okr::goals

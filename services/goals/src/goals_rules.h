@@ -17,6 +17,8 @@ namespace okr::goals {
 absl::StatusOr<CycleRecord> LoadCycle(GoalsStore& store, std::string_view id);
 // FAILED_PRECONDITION (CYCLE_CLOSED) for a CLOSED cycle.
 absl::Status CheckCycleOpen(const CycleRecord& cycle);
+// FAILED_PRECONDITION when the cycle is closed or the objective ARCHIVED or CLOSED.
+absl::Status CheckObjectiveOpen(const ObjectiveRecord& objective, const CycleRecord& cycle);
 // NOT_FOUND (OBJECTIVE_NOT_FOUND) when it does not exist or the caller may not read it.
 absl::StatusOr<ObjectiveRecord> LoadReadableObjective(GoalsStore& store, GoalsAccess& access,
                                                       std::string_view id);

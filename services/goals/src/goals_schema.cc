@@ -1,5 +1,9 @@
 #include "services/goals/src/goals_schema.h"
 
+#include <string>
+
+#include "okr/common/changelog/change_log_store.h"
+
 namespace okr::goals {
 namespace {
 
@@ -186,12 +190,33 @@ CREATE TABLE goal_request_ids (
 CREATE INDEX goal_request_ids_by_time ON goal_request_ids (create_time_us);
 )sql";
 
+// Version 3: the change log (common), applied ids of streamed events, reported stale periods.
+constexpr char kFeedSql[] = R"sql(
+CREATE TABLE goal_ingest_events (
+  tenant TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  applied_us INTEGER NOT NULL,
+  PRIMARY KEY (tenant, event_id)
+) WITHOUT ROWID;
+CREATE INDEX goal_ingest_events_by_time ON goal_ingest_events (applied_us);
+CREATE TABLE goal_stale_reports (
+  tenant TEXT NOT NULL,
+  key_result TEXT NOT NULL,
+  cycle TEXT NOT NULL,
+  since_us INTEGER NOT NULL,
+  PRIMARY KEY (tenant, key_result)
+) WITHOUT ROWID;
+CREATE INDEX goal_stale_reports_by_cycle ON goal_stale_reports (tenant, cycle);
+)sql";
+
 }  // namespace
 
 std::vector<common::Migration> GoalsMigrations() {
   return {
       {1, "org directory: people, team memberships, teams", kOrgDirectorySql},
       {2, "goals: cycles, objectives, key results, check-ins, request ids", kGoalsSql},
+      {3, "change log, applied event ids, reported stale periods",
+       std::string(common::ChangeLogSchemaSql()) + kFeedSql},
   };
 }
 

@@ -65,20 +65,32 @@ ReadContext GoalsService::ReadClock() const {
 
 void GoalsService::Write(const common::Call& call, common::RpcRuntime::Finish finish,
                          WriteBody body) {
+  WriteAs(call.principal, std::move(body), std::move(finish));
+}
+
+void GoalsService::WriteAs(const common::Principal& principal, WriteBody body,
+                           absl::AnyInvocable<void(absl::Status) &&> done) {
   // The trees this write changed: dropped when it fails, so the next write reloads them from what
   // was committed.
   auto touched = std::make_shared<std::vector<std::pair<std::string, std::string>>>();
-  const std::string tenant = call.principal.tenant;
+  auto batch = std::make_shared<common::ChangeBatch>();
+  const std::string tenant = principal.tenant;
   auto forget = [this, touched] {
     for (const auto& [t, c] : *touched) trees_.Forget(t, c);
   };
   database_->Write(
-      [this, principal = call.principal, tenant, touched, forget,
+      [this, principal, tenant, touched, batch, forget,
        body = std::move(body)](common::SqlSession& session) mutable {
         GoalsStore store(session, tenant);
         GoalsAccess access(session, principal);
         const absl::Time now = options_.clock();
-        GoalsWrite write{tenant, store, access, now,
+        GoalsChanges changes(session, *batch, tenant, principal.subject,
+                             ReadContext{now, options_.health, options_.grading});
+        GoalsWrite write{tenant,
+                         store,
+                         access,
+                         now,
+                         changes,
                          [this, &store, &tenant, now,
                           touched](const CycleRecord& cycle) -> absl::StatusOr<CycleTree*> {
                            touched->emplace_back(tenant, cycle.id);
@@ -88,9 +100,13 @@ void GoalsService::Write(const common::Call& call, common::RpcRuntime::Finish fi
         if (!status.ok()) forget();
         return status;
       },
-      [forget, finish = std::move(finish)](absl::Status status) mutable {
-        if (!status.ok()) forget();
-        std::move(finish)(std::move(status));
+      [this, batch, forget, done = std::move(done)](absl::Status status) mutable {
+        if (!status.ok()) {
+          forget();
+        } else {
+          feed_->Publish(*batch);
+        }
+        std::move(done)(std::move(status));
       });
 }
 
@@ -142,6 +158,7 @@ grpc::ServerUnaryReactor* GoalsService::CreateCycle(grpc::CallbackServerContext*
           c.create_time = c.update_time = w.now;
           if (c.state == CycleState::kActive) c.activate_time = w.now;
           if (absl::Status s = w.store.InsertCycle(c); !s.ok()) return s;
+          if (absl::Status s = w.changes.Cycle(v1::CHANGE_KIND_CYCLE_CREATED, c); !s.ok()) return s;
           if (!request->request_id().empty()) {
             absl::Status s = w.store.RememberRequest(RequestKey("CreateCycle", w.access),
                                                      request->request_id(), CycleName(c.id), w.now);
@@ -235,6 +252,10 @@ grpc::ServerUnaryReactor* GoalsService::UpdateCycle(grpc::CallbackServerContext*
                 ++updated->version;
                 updated->update_time = w.now;
                 if (absl::Status s = w.store.UpdateCycle(*updated); !s.ok()) return s;
+                absl::Status s =
+                    w.changes.Cycle(v1::CHANGE_KIND_CYCLE_UPDATED, *updated,
+                                    ChangedFields(ToProto(*stored), ToProto(*updated)));
+                if (!s.ok()) return s;
                 // The tree judges health against the cycle's dates: reload it with the new ones.
                 if (updated->begin != stored->begin || updated->end != stored->end) {
                   trees_.Forget(w.tenant, id);
@@ -265,6 +286,7 @@ grpc::ServerUnaryReactor* GoalsService::CloseCycle(grpc::CallbackServerContext* 
           if (!tree.ok()) return tree.status();
           const auto grades = (*tree)->tree.CloseCycle(options_.grading);
           const ReadContext clock{w.now, options_.health, options_.grading};
+          std::vector<ObjectiveRecord> graded;
           for (const auto& [node, grade] : grades) {
             auto objective = w.store.FindObjective((*tree)->objective_ids[node.value]);
             if (!objective.ok()) return objective.status();
@@ -277,12 +299,22 @@ grpc::ServerUnaryReactor* GoalsService::CloseCycle(grpc::CallbackServerContext* 
             ++o.version;
             o.update_time = w.now;
             if (absl::Status s = w.store.UpdateObjective(o); !s.ok()) return s;
+            graded.push_back(std::move(o));
           }
           cycle->state = CycleState::kClosed;
           cycle->close_time = w.now;
           ++cycle->version;
           cycle->update_time = w.now;
           if (absl::Status s = w.store.UpdateCycle(*cycle); !s.ok()) return s;
+          if (absl::Status s = w.changes.Cycle(v1::CHANGE_KIND_CYCLE_CLOSED, *cycle); !s.ok()) {
+            return s;
+          }
+          for (const ObjectiveRecord& o : graded) {
+            absl::Status s =
+                w.changes.Objective(v1::CHANGE_KIND_OBJECTIVE_UPDATED, o, *cycle,
+                                    PathOf(**tree, o.id), {"state", "score", "health"});
+            if (!s.ok()) return s;
+          }
           // Nothing but grading changes a closed cycle: its tree need not stay in memory.
           trees_.Forget(w.tenant, id);
           *response = ToProto(*cycle);

@@ -6,11 +6,13 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/functional/function_ref.h"
 #include "okr/common/aip/page_token.h"
+#include "okr/common/changelog/change_feed.h"
 #include "okr/common/server/rpc_runtime.h"
 #include "okr/common/storage/database.h"
 #include "okr/goals/v1/goals_service.grpc.pb.h"
 #include "services/goals/src/cycle_trees.h"
 #include "services/goals/src/goals_access.h"
+#include "services/goals/src/goals_changes.h"
 #include "services/goals/src/goals_proto.h"
 #include "services/goals/src/goals_store.h"
 
@@ -33,6 +35,8 @@ struct GoalsWrite {
   GoalsStore& store;
   GoalsAccess& access;
   absl::Time now;
+  // The change log entries of this write (committed with it, published after the commit).
+  GoalsChanges& changes;
   // The cycle's roll-up tree with its clock at `now`; marks it as changed by this write.
   absl::AnyInvocable<absl::StatusOr<CycleTree*>(const CycleRecord&)> tree;
 };
@@ -44,13 +48,19 @@ struct GoalsRead {
   ReadContext clock;
 };
 
-class GoalsService final : public ::okr::goals::v1::GoalsService::CallbackService {
+using WriteBody = absl::AnyInvocable<absl::Status(GoalsWrite&)>;
+
+class GoalsService final
+    : public ::okr::goals::v1::GoalsService::WithRawCallbackMethod_WatchChanges<
+          ::okr::goals::v1::GoalsService::CallbackService> {
  public:
-  // All three must outlive the service. `database` is migrated with GoalsMigrations().
-  GoalsService(common::RpcRuntime* runtime, common::Database* database,
+  // All four must outlive the service. `database` is migrated with GoalsMigrations(); `feed` is
+  // the change feed over it (opened).
+  GoalsService(common::RpcRuntime* runtime, common::Database* database, common::ChangeFeed* feed,
                const common::PageTokenCodec* page_tokens, GoalsOptions options = {})
       : runtime_(runtime),
         database_(database),
+        feed_(feed),
         page_tokens_(page_tokens),
         options_(std::move(options)),
         trees_(options_.health) {}
@@ -114,13 +124,19 @@ class GoalsService final : public ::okr::goals::v1::GoalsService::CallbackServic
       grpc::CallbackServerContext* context,
       const ::okr::goals::v1::GetObjectiveTreeRequest* request,
       ::okr::goals::v1::ObjectiveTree* response) override;
-  grpc::ServerWriteReactor<::okr::goals::v1::WatchChangesResponse>* WatchChanges(
-      grpc::CallbackServerContext* context,
-      const ::okr::goals::v1::WatchChangesRequest* request) override;
+  // Raw: every watcher is sent the same serialized change, framed once per watcher.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* WatchChanges(
+      grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) override;
+
+  // The roll-up trees, for the ingest stream that shares the check-in path.
+  CycleTrees& trees() { return trees_; }
+  const GoalsOptions& options() const { return options_; }
+  // Runs `body` as one write outside an RPC (the ingest stream, the scheduler), with changes
+  // published after the commit; `done` is called on the writer thread.
+  void WriteAs(const common::Principal& principal, WriteBody body,
+               absl::AnyInvocable<void(absl::Status) &&> done);
 
  private:
-  using WriteBody = absl::AnyInvocable<absl::Status(GoalsWrite&)>;
-
   // Runs `body` as one write of the group-commit writer and calls `finish` once it is durably
   // committed (or failed); no thread waits for it.
   void Write(const common::Call& call, common::RpcRuntime::Finish finish, WriteBody body);
@@ -130,6 +146,7 @@ class GoalsService final : public ::okr::goals::v1::GoalsService::CallbackServic
 
   common::RpcRuntime* runtime_;
   common::Database* database_;
+  common::ChangeFeed* feed_;
   const common::PageTokenCodec* page_tokens_;
   const GoalsOptions options_;
   CycleTrees trees_;

@@ -7,6 +7,7 @@
 #include "okr/common/aip/etag.h"
 #include "okr/common/aip/page_size.h"
 #include "okr/common/status/errors.h"
+#include "services/goals/src/check_in_apply.h"
 #include "services/goals/src/goals_names.h"
 #include "services/goals/src/goals_rules.h"
 #include "services/goals/src/goals_service.h"
@@ -19,20 +20,6 @@ namespace {
 namespace v1 = ::okr::goals::v1;
 
 // FAILED_PRECONDITION unless the objective takes changes to its key results.
-absl::Status CheckObjectiveOpen(const ObjectiveRecord& objective, const CycleRecord& cycle) {
-  if (absl::Status s = CheckCycleOpen(cycle); !s.ok()) return s;
-  if (objective.state == domain::ObjectiveState::kArchived) {
-    return common::FailedPrecondition(
-        "OBJECTIVE_ARCHIVED", absl::StrCat(ObjectiveName(objective.id),
-                                           " is archived: set it ACTIVE again to change it"));
-  }
-  if (objective.state == domain::ObjectiveState::kClosed) {
-    return common::FailedPrecondition("CYCLE_CLOSED",
-                                      absl::StrCat(ObjectiveName(objective.id), " is closed"));
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<domain::KeyResultId> KeyResultNode(const CycleTree& tree, const std::string& id) {
   auto it = tree.key_results.find(id);
   if (it == tree.key_results.end()) {
@@ -66,68 +53,73 @@ absl::Status CheckKeyResultOwner(GoalsStore& store, const KeyResultRecord& k) {
 grpc::ServerUnaryReactor* GoalsService::CreateKeyResult(grpc::CallbackServerContext* context,
                                                         const v1::CreateKeyResultRequest* request,
                                                         v1::KeyResult* response) {
-  return runtime_->UnaryAsync(
-      context,
-      [this, request, response](const common::Call& call, common::RpcRuntime::Finish finish) {
-        auto objective_id = ObjectiveIdFromField(request->parent(), "parent");
-        if (!objective_id.ok()) return std::move(finish)(objective_id.status());
-        if (absl::Status s = ValidateRequestId(request->request_id()); !s.ok()) {
-          return std::move(finish)(s);
-        }
-        auto key_result = KeyResultFromCreate(request->key_result());
-        if (!key_result.ok()) return std::move(finish)(key_result.status());
-        Write(call, std::move(finish),
-              [request, response, objective_id = *objective_id,
-               k = *std::move(key_result)](GoalsWrite& w) mutable {
-                auto objective = LoadObjectiveForKeyResults(w.store, w.access, objective_id);
-                if (!objective.ok()) return objective.status();
-                auto cycle = LoadCycle(w.store, objective->cycle);
-                if (!cycle.ok()) return cycle.status();
-                if (!request->request_id().empty()) {
-                  auto done = w.store.FindRequest(RequestKey("CreateKeyResult", w.access),
-                                                  request->request_id());
-                  if (!done.ok()) return done.status();
-                  if (done->has_value()) {
-                    auto key = KeyResultKeyFromName(**done).value_or(KeyResultKey{});
-                    if (key.objective != objective_id) return RequestIdReused();
-                    auto stored = LoadKeyResult(w.store, key.objective, key.id);
-                    if (!stored.ok()) return stored.status();
-                    *response = ToProto(*stored, *cycle, objective->state, w.now);
-                    return absl::OkStatus();
-                  }
-                }
-                if (absl::Status s = CheckObjectiveOpen(*objective, *cycle); !s.ok()) return s;
-                if (absl::Status s = CheckKeyResultOwner(w.store, k); !s.ok()) return s;
-                auto tree = w.tree(*cycle);
-                if (!tree.ok()) return tree.status();
-                CycleTree& t = **tree;
-                auto objective_node = t.objectives.find(objective_id);
-                if (objective_node == t.objectives.end()) {
-                  return absl::InternalError("objective missing from its cycle's tree");
-                }
-                domain::RollupChanges changes;
-                auto node = t.tree.AddKeyResult(objective_node->second, SpecOf(k), &changes);
-                if (!node.ok()) return PrefixViolations(node.status(), "key_result.");
-                k.objective = objective_id;
-                k.id = NewResourceId();
-                k.cycle = objective->cycle;
-                k.objective_create_time = objective->create_time;
-                k.version = 1;
-                k.create_time = k.update_time = w.now;
-                t.NoteKeyResult({k.objective, k.id}, *node);
-                TakeRollup(t, *node, k);
-                if (absl::Status s = w.store.InsertKeyResult(k); !s.ok()) return s;
-                if (absl::Status s = CycleTrees::WriteBack(w.store, t, changes); !s.ok()) return s;
-                if (!request->request_id().empty()) {
-                  absl::Status s = w.store.RememberRequest(RequestKey("CreateKeyResult", w.access),
-                                                           request->request_id(),
-                                                           KeyResultName(k.objective, k.id), w.now);
-                  if (!s.ok()) return s;
-                }
-                *response = ToProto(k, *cycle, objective->state, w.now);
+  return runtime_->UnaryAsync(context, [this, request, response](
+                                           const common::Call& call,
+                                           common::RpcRuntime::Finish finish) {
+    auto objective_id = ObjectiveIdFromField(request->parent(), "parent");
+    if (!objective_id.ok()) return std::move(finish)(objective_id.status());
+    if (absl::Status s = ValidateRequestId(request->request_id()); !s.ok()) {
+      return std::move(finish)(s);
+    }
+    auto key_result = KeyResultFromCreate(request->key_result());
+    if (!key_result.ok()) return std::move(finish)(key_result.status());
+    Write(call, std::move(finish),
+          [request, response, objective_id = *objective_id,
+           k = *std::move(key_result)](GoalsWrite& w) mutable {
+            auto objective = LoadObjectiveForKeyResults(w.store, w.access, objective_id);
+            if (!objective.ok()) return objective.status();
+            auto cycle = LoadCycle(w.store, objective->cycle);
+            if (!cycle.ok()) return cycle.status();
+            if (!request->request_id().empty()) {
+              auto done = w.store.FindRequest(RequestKey("CreateKeyResult", w.access),
+                                              request->request_id());
+              if (!done.ok()) return done.status();
+              if (done->has_value()) {
+                auto key = KeyResultKeyFromName(**done).value_or(KeyResultKey{});
+                if (key.objective != objective_id) return RequestIdReused();
+                auto stored = LoadKeyResult(w.store, key.objective, key.id);
+                if (!stored.ok()) return stored.status();
+                *response = ToProto(*stored, *cycle, objective->state, w.now);
                 return absl::OkStatus();
-              });
-      });
+              }
+            }
+            if (absl::Status s = CheckObjectiveOpen(*objective, *cycle); !s.ok()) return s;
+            if (absl::Status s = CheckKeyResultOwner(w.store, k); !s.ok()) return s;
+            auto tree = w.tree(*cycle);
+            if (!tree.ok()) return tree.status();
+            CycleTree& t = **tree;
+            auto objective_node = t.objectives.find(objective_id);
+            if (objective_node == t.objectives.end()) {
+              return absl::InternalError("objective missing from its cycle's tree");
+            }
+            domain::RollupChanges changes;
+            auto node = t.tree.AddKeyResult(objective_node->second, SpecOf(k), &changes);
+            if (!node.ok()) return PrefixViolations(node.status(), "key_result.");
+            k.objective = objective_id;
+            k.id = NewResourceId();
+            k.cycle = objective->cycle;
+            k.objective_create_time = objective->create_time;
+            k.version = 1;
+            k.create_time = k.update_time = w.now;
+            t.NoteKeyResult({k.objective, k.id}, *node);
+            TakeRollup(t, *node, k);
+            if (absl::Status s = w.store.InsertKeyResult(k); !s.ok()) return s;
+            if (absl::Status s = w.changes.KeyResult(v1::CHANGE_KIND_KEY_RESULT_CREATED, k,
+                                                     *objective, *cycle, PathOf(t, k.objective));
+                !s.ok()) {
+              return s;
+            }
+            if (absl::Status s = w.changes.Rollup(w.store, t, *cycle, changes); !s.ok()) return s;
+            if (!request->request_id().empty()) {
+              absl::Status s = w.store.RememberRequest(RequestKey("CreateKeyResult", w.access),
+                                                       request->request_id(),
+                                                       KeyResultName(k.objective, k.id), w.now);
+              if (!s.ok()) return s;
+            }
+            *response = ToProto(k, *cycle, objective->state, w.now);
+            return absl::OkStatus();
+          });
+  });
 }
 
 grpc::ServerUnaryReactor* GoalsService::GetKeyResult(grpc::CallbackServerContext* context,
@@ -237,57 +229,64 @@ grpc::ServerUnaryReactor* GoalsService::ListKeyResults(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* GoalsService::UpdateKeyResult(grpc::CallbackServerContext* context,
                                                         const v1::UpdateKeyResultRequest* request,
                                                         v1::KeyResult* response) {
-  return runtime_->UnaryAsync(
-      context,
-      [this, request, response](const common::Call& call, common::RpcRuntime::Finish finish) {
-        auto key = KeyResultKeyFromField(request->key_result().name(), "key_result.name");
-        if (!key.ok()) return std::move(finish)(key.status());
-        auto paths = MaskPaths(request->update_mask(), KeyResultMaskPaths(), KeyResultMaskPaths());
-        if (!paths.ok()) return std::move(finish)(paths.status());
-        Write(call, std::move(finish),
-              [request, response, key = *key, paths = *paths](GoalsWrite& w) -> absl::Status {
-                auto objective = LoadObjectiveForKeyResults(w.store, w.access, key.objective);
-                if (!objective.ok()) return objective.status();
-                auto stored = LoadKeyResult(w.store, key.objective, key.id);
-                if (!stored.ok()) return stored.status();
-                absl::Status etag =
-                    common::CheckEtag(request->key_result().etag(),
-                                      common::FormatEtag(stored->version), "key_result.etag");
-                if (!etag.ok()) return etag;
-                auto cycle = LoadCycle(w.store, objective->cycle);
-                if (!cycle.ok()) return cycle.status();
-                if (absl::Status s = CheckCycleOpen(*cycle); !s.ok()) return s;
-                auto updated = ApplyKeyResultUpdate(*stored, request->key_result(), paths);
-                if (!updated.ok()) return updated.status();
-                KeyResultRecord& k = *updated;
-                if (k.owner != stored->owner) {
-                  if (absl::Status s = CheckKeyResultOwner(w.store, k); !s.ok()) return s;
-                }
-                auto tree = w.tree(*cycle);
-                if (!tree.ok()) return tree.status();
-                CycleTree& t = **tree;
-                auto node = KeyResultNode(t, k.id);
-                if (!node.ok()) return node.status();
-                domain::RollupChanges changes;
-                if (k.type != domain::KeyResultType::kRollup &&
-                    (k.direction != stored->direction || !(MeasureOf(k) == MeasureOf(*stored)))) {
-                  absl::Status s =
-                      t.tree.SetKeyResultMeasure(*node, k.direction, MeasureOf(k), &changes);
-                  if (!s.ok()) return PrefixViolations(s, "key_result.");
-                }
-                if (k.weight != stored->weight) {
-                  absl::Status s = t.tree.SetKeyResultWeight(*node, k.weight, &changes);
-                  if (!s.ok()) return PrefixViolations(s, "key_result.");
-                }
-                TakeRollup(t, *node, k);
-                ++k.version;
-                k.update_time = w.now;
-                if (absl::Status s = w.store.UpdateKeyResult(k); !s.ok()) return s;
-                if (absl::Status s = CycleTrees::WriteBack(w.store, t, changes); !s.ok()) return s;
-                *response = ToProto(k, *cycle, objective->state, w.now);
-                return absl::OkStatus();
-              });
-      });
+  return runtime_->UnaryAsync(context, [this, request, response](
+                                           const common::Call& call,
+                                           common::RpcRuntime::Finish finish) {
+    auto key = KeyResultKeyFromField(request->key_result().name(), "key_result.name");
+    if (!key.ok()) return std::move(finish)(key.status());
+    auto paths = MaskPaths(request->update_mask(), KeyResultMaskPaths(), KeyResultMaskPaths());
+    if (!paths.ok()) return std::move(finish)(paths.status());
+    Write(
+        call, std::move(finish),
+        [request, response, key = *key, paths = *paths](GoalsWrite& w) -> absl::Status {
+          auto objective = LoadObjectiveForKeyResults(w.store, w.access, key.objective);
+          if (!objective.ok()) return objective.status();
+          auto stored = LoadKeyResult(w.store, key.objective, key.id);
+          if (!stored.ok()) return stored.status();
+          absl::Status etag = common::CheckEtag(
+              request->key_result().etag(), common::FormatEtag(stored->version), "key_result.etag");
+          if (!etag.ok()) return etag;
+          auto cycle = LoadCycle(w.store, objective->cycle);
+          if (!cycle.ok()) return cycle.status();
+          if (absl::Status s = CheckCycleOpen(*cycle); !s.ok()) return s;
+          auto updated = ApplyKeyResultUpdate(*stored, request->key_result(), paths);
+          if (!updated.ok()) return updated.status();
+          KeyResultRecord& k = *updated;
+          if (k.owner != stored->owner) {
+            if (absl::Status s = CheckKeyResultOwner(w.store, k); !s.ok()) return s;
+          }
+          auto tree = w.tree(*cycle);
+          if (!tree.ok()) return tree.status();
+          CycleTree& t = **tree;
+          auto node = KeyResultNode(t, k.id);
+          if (!node.ok()) return node.status();
+          domain::RollupChanges changes;
+          if (k.type != domain::KeyResultType::kRollup &&
+              (k.direction != stored->direction || !(MeasureOf(k) == MeasureOf(*stored)))) {
+            absl::Status s = t.tree.SetKeyResultMeasure(*node, k.direction, MeasureOf(k), &changes);
+            if (!s.ok()) return PrefixViolations(s, "key_result.");
+          }
+          if (k.weight != stored->weight) {
+            absl::Status s = t.tree.SetKeyResultWeight(*node, k.weight, &changes);
+            if (!s.ok()) return PrefixViolations(s, "key_result.");
+          }
+          TakeRollup(t, *node, k);
+          ++k.version;
+          k.update_time = w.now;
+          if (absl::Status s = w.store.UpdateKeyResult(k); !s.ok()) return s;
+          const ReadContext clock = w.changes.clock();
+          if (absl::Status s = w.changes.KeyResult(
+                  v1::CHANGE_KIND_KEY_RESULT_UPDATED, k, *objective, *cycle, PathOf(t, k.objective),
+                  ChangedFields(ToProto(*stored, *cycle, objective->state, clock.now),
+                                ToProto(k, *cycle, objective->state, clock.now)));
+              !s.ok()) {
+            return s;
+          }
+          if (absl::Status s = w.changes.Rollup(w.store, t, *cycle, changes); !s.ok()) return s;
+          *response = ToProto(k, *cycle, objective->state, w.now);
+          return absl::OkStatus();
+        });
+  });
 }
 
 grpc::ServerUnaryReactor* GoalsService::DeleteKeyResult(grpc::CallbackServerContext* context,
@@ -318,7 +317,12 @@ grpc::ServerUnaryReactor* GoalsService::DeleteKeyResult(grpc::CallbackServerCont
           t.ForgetKeyResult(key.id);
           if (absl::Status s = w.store.DeleteCheckInsOf(key.id); !s.ok()) return s;
           if (absl::Status s = w.store.DeleteKeyResult(key.objective, key.id); !s.ok()) return s;
-          return CycleTrees::WriteBack(w.store, t, changes);
+          if (absl::Status s = w.changes.KeyResult(v1::CHANGE_KIND_KEY_RESULT_DELETED, *stored,
+                                                   *objective, *cycle, PathOf(t, key.objective));
+              !s.ok()) {
+            return s;
+          }
+          return w.changes.Rollup(w.store, t, *cycle, changes);
         });
       });
 }
@@ -372,45 +376,12 @@ grpc::ServerUnaryReactor* GoalsService::CreateCheckIn(grpc::CallbackServerContex
       c.author = w.access.caller();
       auto tree = w.tree(*cycle);
       if (!tree.ok()) return tree.status();
-      CycleTree& t = **tree;
-      auto node = KeyResultNode(t, key.id);
+      auto node = KeyResultNode(**tree, key.id);
       if (!node.ok()) return node.status();
       KeyResultRecord k = *stored;
-      domain::RollupChanges changes;
-      if (c.value) {
-        // A SET observation older than the latest applied one is history, not the current value.
-        if (k.last_observed_time && c.observed_at < *k.last_observed_time) {
-          c.superseded = true;
-        } else {
-          if (absl::Status s = t.tree.SetKeyResultValue(*node, *c.value, &changes); !s.ok()) {
-            return PrefixViolations(s, "check_in.");
-          }
-          k.current_value = *c.value;
-          k.has_value = true;
-          k.last_observed_time = c.observed_at;
-        }
+      if (absl::Status s = ApplyCheckIn(w, *cycle, *objective, **tree, *node, k, c); !s.ok()) {
+        return s;
       }
-      for (const MilestoneState& state : c.milestone_states) {
-        for (size_t i = 0; i < k.milestones.size(); ++i) {
-          if (k.milestones[i].id != state.milestone_id) continue;
-          absl::Status s = t.tree.SetMilestoneDone(*node, i, state.done, &changes);
-          if (!s.ok()) return s;
-          k.milestones[i].done = state.done;
-          k.milestones[i].done_time =
-              state.done ? std::optional<absl::Time>(c.observed_at) : std::nullopt;
-        }
-      }
-      if (c.confidence) {
-        if (absl::Status s = t.tree.SetConfidence(*node, c.confidence, &changes); !s.ok()) {
-          return PrefixViolations(s, "check_in.");
-        }
-        k.latest_confidence = c.confidence;
-      }
-      k.last_check_in_time = w.now;
-      TakeRollup(t, *node, k);
-      if (absl::Status s = w.store.UpdateKeyResultState(k); !s.ok()) return s;
-      if (absl::Status s = w.store.InsertCheckIn(c, k.cycle, k); !s.ok()) return s;
-      if (absl::Status s = CycleTrees::WriteBack(w.store, t, changes, *node); !s.ok()) return s;
       if (!request->request_id().empty()) {
         absl::Status s =
             w.store.RememberRequest(RequestKey("CreateCheckIn", w.access), request->request_id(),

@@ -114,7 +114,12 @@ grpc::ServerUnaryReactor* GoalsService::CreateObjective(grpc::CallbackServerCont
                 o.create_time = o.update_time = w.now;
                 TakeRollup(**tree, *node, o);
                 if (absl::Status s = w.store.InsertObjective(o); !s.ok()) return s;
-                if (absl::Status s = CycleTrees::WriteBack(w.store, **tree, changes); !s.ok())
+                if (absl::Status s = w.changes.Objective(v1::CHANGE_KIND_OBJECTIVE_CREATED, o,
+                                                         *cycle, PathOf(**tree, o.id));
+                    !s.ok()) {
+                  return s;
+                }
+                if (absl::Status s = w.changes.Rollup(w.store, **tree, *cycle, changes); !s.ok())
                   return s;
                 if (!request->request_id().empty()) {
                   absl::Status s =
@@ -282,6 +287,7 @@ grpc::ServerUnaryReactor* GoalsService::UpdateObjective(grpc::CallbackServerCont
           }
           const ReadContext clock{w.now, options_.health, options_.grading};
           domain::RollupChanges changes;
+          std::string path = "/" + o.id + "/";
           if (!closed) {
             if (o.parent != stored->parent && !o.parent.empty()) {
               if (absl::Status s = CheckParent(w.store, w.access, o.parent, o.cycle); !s.ok())
@@ -314,11 +320,18 @@ grpc::ServerUnaryReactor* GoalsService::UpdateObjective(grpc::CallbackServerCont
               if (!s.ok()) return s;
             }
             TakeRollup(t, *node, o);
-            if (absl::Status s = CycleTrees::WriteBack(w.store, t, changes); !s.ok()) return s;
+            if (absl::Status s = w.changes.Rollup(w.store, t, *cycle, changes); !s.ok()) return s;
+            path = PathOf(t, o.id);
           }
           ++o.version;
           o.update_time = w.now;
           if (absl::Status s = w.store.UpdateObjective(o); !s.ok()) return s;
+          if (absl::Status s = w.changes.Objective(
+                  v1::CHANGE_KIND_OBJECTIVE_UPDATED, o, *cycle, path,
+                  ChangedFields(ToProto(*stored, *cycle, clock), ToProto(o, *cycle, clock)));
+              !s.ok()) {
+            return s;
+          }
           *response = ToProto(o, *cycle, clock);
           return HideParentIfUnreadable(w.store, w.access, *response);
         });
@@ -347,6 +360,7 @@ grpc::ServerUnaryReactor* GoalsService::DeleteObjective(grpc::CallbackServerCont
           auto node = NodeOf(t, id);
           if (!node.ok()) return node.status();
           domain::RollupChanges changes;
+          const std::string path = PathOf(t, id);
           // The tree refuses while anything is aligned to the objective or to its key results.
           if (absl::Status s = t.tree.RemoveObjective(*node, &changes); !s.ok()) return s;
           auto key_results = w.store.KeyResultsOf(id);
@@ -355,10 +369,18 @@ grpc::ServerUnaryReactor* GoalsService::DeleteObjective(grpc::CallbackServerCont
             if (absl::Status s = w.store.DeleteCheckInsOf(k.id); !s.ok()) return s;
             if (absl::Status s = w.store.DeleteKeyResult(id, k.id); !s.ok()) return s;
             t.ForgetKeyResult(k.id);
+            absl::Status s =
+                w.changes.KeyResult(v1::CHANGE_KIND_KEY_RESULT_DELETED, k, *stored, *cycle, path);
+            if (!s.ok()) return s;
           }
           if (absl::Status s = w.store.DeleteObjective(id); !s.ok()) return s;
           t.ForgetObjective(id);
-          return CycleTrees::WriteBack(w.store, t, changes);
+          if (absl::Status s =
+                  w.changes.Objective(v1::CHANGE_KIND_OBJECTIVE_DELETED, *stored, *cycle, path);
+              !s.ok()) {
+            return s;
+          }
+          return w.changes.Rollup(w.store, t, *cycle, changes);
         });
       });
 }

@@ -264,10 +264,4 @@ grpc::ServerUnaryReactor* GoalsService::GetObjectiveTree(grpc::CallbackServerCon
   });
 }
 
-grpc::ServerWriteReactor<v1::WatchChangesResponse>* GoalsService::WatchChanges(
-    grpc::CallbackServerContext* context, const v1::WatchChangesRequest* /*request*/) {
-  // The change feed is the next step (its own issue): until then, authenticate and say so.
-  return runtime_->UnimplementedServerStream<v1::WatchChangesResponse>(context);
-}
-
 }  // namespace okr::goals

@@ -697,6 +697,16 @@ absl::StatusOr<std::vector<KeyResultRecord>> GoalsStore::KeyResultsOf(std::strin
       {tenant_, std::string(objective)}, &KeyResultFromRow);
 }
 
+absl::StatusOr<std::vector<KeyResultRecord>> GoalsStore::KeyResultsByMetric(
+    std::string_view metric_key) {
+  return QueryRecords<KeyResultRecord>(
+      session_,
+      absl::StrCat("SELECT ", kKeyResultColumns,
+                   " FROM goal_key_results WHERE tenant = ? AND metric_key = ? ORDER BY "
+                   "objective, id"),
+      {tenant_, std::string(metric_key)}, &KeyResultFromRow);
+}
+
 absl::StatusOr<std::vector<KeyResultRecord>> GoalsStore::KeyResultsOfCycle(std::string_view cycle) {
   return QueryRecords<KeyResultRecord>(
       session_,

@@ -125,10 +125,31 @@ class GoalsStore {
   // Forgets keys older than `before` (every tenant: housekeeping), at most `limit` of them.
   absl::Status ForgetRequestsBefore(absl::Time before, int limit);
 
+  // Streamed progress events (goals_store_events.cc): the ids applied, remembered for the dedupe
+  // retention.
+  absl::StatusOr<bool> EventApplied(std::string_view event_id);
+  absl::Status RememberEvent(std::string_view event_id, absl::Time now);
+  // Key results bound to a metric key, in every cycle (the caller checks cycle and objective).
+  absl::StatusOr<std::vector<KeyResultRecord>> KeyResultsByMetric(std::string_view metric_key);
+
+  // Stale periods already reported (KEY_RESULT_STALE), by key result id, for one cycle.
+  absl::StatusOr<std::vector<std::string>> StaleReports(std::string_view cycle);
+  absl::Status RememberStaleReport(std::string_view key_result, std::string_view cycle,
+                                   absl::Time now);
+  // The person accountable for a key result: its owner, else the objective's owner when a person,
+  // else the owning team's lead; "" when none is known.
+  std::string AccountableFor(const KeyResultRecord& key_result, const ObjectiveRecord& objective);
+  // Ends a key result's stale period (a check-in came).
+  absl::Status ClearStaleReport(std::string_view key_result);
+
  private:
   common::SqlSession& session_;
   const std::string tenant_;
 };
+
+// Forgets applied event ids older than `before` in every tenant, at most `limit`; returns how many.
+absl::StatusOr<int64_t> ForgetEventsBefore(common::SqlSession& session, absl::Time before,
+                                           int limit);
 
 // The (tenant, cycle id) of every cycle that is not CLOSED, in every tenant (for warming up).
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> OpenCycles(

@@ -1,22 +1,49 @@
 // okr.goals.v1.ProgressIngestService: the bidirectional stream other backends send progress on.
 #pragma once
 
+#include <atomic>
+
+#include "absl/time/time.h"
 #include "okr/common/server/rpc_runtime.h"
 #include "okr/goals/v1/progress_ingest_service.grpc.pb.h"
+#include "services/goals/src/goals_service.h"
 
 namespace okr::goals {
+
+// The role a token needs to open the stream.
+inline constexpr char kIngestRole[] = "ingest";
+
+struct IngestOptions {
+  // Most unanswered events a stream holds (IngestProgressResponse.max_unacked_events).
+  int max_unacked_events = 1000;
+  // Most events in one request.
+  int max_events_per_request = 500;
+  // Most streams open at once (beyond: RESOURCE_EXHAUSTED).
+  int max_streams = 1000;
+};
 
 class ProgressIngestService final
     : public ::okr::goals::v1::ProgressIngestService::CallbackService {
  public:
-  explicit ProgressIngestService(common::RpcRuntime* runtime) : runtime_(runtime) {}
+  // Both must outlive the service; events are written through `goals` (the check-in path).
+  ProgressIngestService(common::RpcRuntime* runtime, GoalsService* goals,
+                        IngestOptions options = {})
+      : runtime_(runtime), goals_(goals), options_(options) {}
 
   grpc::ServerBidiReactor<::okr::goals::v1::IngestProgressRequest,
                           ::okr::goals::v1::IngestProgressResponse>*
   IngestProgress(grpc::CallbackServerContext* context) override;
 
+  // Ends every open stream with UNAVAILABLE (at shutdown); later streams are refused.
+  void Stop();
+
  private:
+  friend class IngestStream;
   common::RpcRuntime* runtime_;
+  GoalsService* goals_;
+  const IngestOptions options_;
+  std::atomic<int> open_streams_{0};
+  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace okr::goals

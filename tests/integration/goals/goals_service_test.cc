@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
+#include "okr/common/changelog/change_feed.h"
 #include "okr/common/server/executor.h"
 #include "okr/common/server/grpc_server.h"
 #include "okr/common/storage/sqlite_database.h"
@@ -63,8 +64,10 @@ class GoalsServiceTest : public ::testing::Test {
         std::make_unique<common::RpcRuntime>(executor_.get(), &tokens_, "goals.okr-suite", false);
     GoalsOptions options;
     options.clock = [this] { return absl::FromUnixMicros(now_us_.load()); };
-    goals_ =
-        std::make_unique<GoalsService>(runtime_.get(), database_.get(), &page_tokens_, options);
+    feed_ = std::make_unique<common::ChangeFeed>(database_.get(), runtime_.get());
+    ASSERT_TRUE(feed_->Open().ok());
+    goals_ = std::make_unique<GoalsService>(runtime_.get(), database_.get(), feed_.get(),
+                                            &page_tokens_, options);
     org_ = std::make_unique<OrgService>(runtime_.get(), database_.get(), &page_tokens_);
     common::ServerOptions server_options;
     server_options.listen = "127.0.0.1:0";
@@ -81,11 +84,13 @@ class GoalsServiceTest : public ::testing::Test {
   }
 
   void StopServer() {
+    if (feed_) feed_->Stop();
     if (server_) server_->Shutdown();
     server_.reset();
     if (executor_) executor_->Shutdown();
     goals_.reset();
     org_.reset();
+    feed_.reset();
     if (database_) database_->Close();
     database_.reset();
   }
@@ -216,6 +221,7 @@ class GoalsServiceTest : public ::testing::Test {
   std::unique_ptr<common::SqliteDatabase> database_;
   std::unique_ptr<common::ThreadPool> executor_;
   std::unique_ptr<common::RpcRuntime> runtime_;
+  std::unique_ptr<common::ChangeFeed> feed_;
   std::unique_ptr<GoalsService> goals_;
   std::unique_ptr<OrgService> org_;
   std::unique_ptr<common::GrpcServer> server_;

@@ -2,6 +2,7 @@
 // token verifier, its database, the executor and the RPC runtime; then serving until SIGTERM.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,7 +46,10 @@ class ServiceBinary {
 
   // Serves until SIGTERM or SIGINT, shuts down gracefully, finishes the executor's work and closes
   // the database. Returns the process exit code.
-  int Serve(const std::vector<ServiceRegistration>& services);
+  // `before_shutdown` runs when the signal came, before the server stops taking calls (e.g. to
+  // end long-lived streams at once instead of at the shutdown deadline).
+  int Serve(const std::vector<ServiceRegistration>& services,
+            const std::function<void()>& before_shutdown = {});
 
  private:
   std::string name_;

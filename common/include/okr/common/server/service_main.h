@@ -2,6 +2,7 @@
 // the token verifier from the auth flags, the database flags, and serving until SIGTERM/SIGINT.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ void AddDatabaseFlags(CommandLine& command_line, SqliteDatabaseOptions& options)
 // BlockShutdownSignals() first thing in main), then shuts down gracefully. Returns the process exit
 // code: 0 after a clean shutdown, 1 when the server could not start.
 int ServeUntilSignal(const std::string& service, const ServerOptions& options,
-                     const std::vector<ServiceRegistration>& services);
+                     const std::vector<ServiceRegistration>& services,
+                     const std::function<void()>& before_shutdown = {});
 
 }  // namespace okr::common

@@ -1,0 +1,117 @@
+// GoalsService.WatchChanges: the change feed with its filters and the caller's visibility.
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "okr/common/changelog/resume_token.h"
+#include "okr/common/status/errors.h"
+#include "services/goals/src/goals_changes.h"
+#include "services/goals/src/goals_names.h"
+#include "services/goals/src/goals_rules.h"
+#include "services/goals/src/goals_service.h"
+
+namespace okr::goals {
+namespace {
+
+// Whether the caller may read what a scope (a PRIVATE objective) hides; remembered for a few
+// seconds per stream so a re-org takes effect soon without a read per change.
+class ScopeReaders {
+ public:
+  ScopeReaders(common::Database* database, common::Principal principal)
+      : database_(database), principal_(std::move(principal)) {}
+
+  bool MayRead(const std::string& scope) {
+    if (scope.empty() || principal_.HasRole(kGoalsAdminRole)) return true;
+    const absl::Time now = absl::Now();
+    auto it = known_.find(scope);
+    if (it != known_.end() && it->second.second > now) return it->second.first;
+    bool readable = false;
+    absl::Status s = database_->Read([&](common::SqlSession& session) {
+      GoalsStore store(session, principal_.tenant);
+      GoalsAccess access(session, principal_);
+      auto objective = LoadReadableObjective(store, access, scope);
+      readable = objective.ok();
+      if (!objective.ok() && !absl::IsNotFound(objective.status())) return objective.status();
+      return absl::OkStatus();
+    });
+    if (!s.ok()) return false;  // not remembered: asked again for the next change
+    known_[scope] = {readable, now + absl::Seconds(5)};
+    return readable;
+  }
+
+ private:
+  common::Database* database_;
+  const common::Principal principal_;
+  absl::flat_hash_map<std::string, std::pair<bool, absl::Time>> known_;
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* GoalsService::WatchChanges(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* raw) {
+  auto fail = [this](const absl::Status& status) {
+    return new common::internal::FinishedWriteReactor<grpc::ByteBuffer>(runtime_->ToGrpc(status));
+  };
+  auto principal = runtime_->Authenticate(*context);
+  if (!principal.ok()) return fail(principal.status());
+  v1::WatchChangesRequest request;
+  {
+    std::vector<grpc::Slice> slices;
+    std::string bytes;
+    if (raw->Dump(&slices).ok()) {
+      for (const grpc::Slice& slice : slices) {
+        bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+      }
+    }
+    if (!request.ParseFromString(bytes)) {
+      return fail(common::InvalidArgument("MALFORMED_REQUEST", "the request could not be parsed"));
+    }
+  }
+  common::WatchSpec spec;
+  spec.tenant = principal->tenant;
+  if (!request.resume_token().empty()) {
+    auto after = common::DecodeResumeToken(request.resume_token(), "resume_token");
+    if (!after.ok()) return fail(after.status());
+    spec.after = *after;
+  }
+  absl::flat_hash_set<int> kinds;
+  common::Violations violations;
+  for (int i = 0; i < request.kinds_size(); ++i) {
+    const int kind = request.kinds(i);
+    violations.Check(kind > v1::CHANGE_KIND_UNSPECIFIED && v1::ChangeKind_IsValid(kind),
+                     absl::StrCat("kinds[", i, "]"), "must be a known change kind");
+    kinds.insert(kind);
+  }
+  std::string partition;
+  if (!request.cycle().empty()) {
+    auto id = CycleIdFromField(request.cycle(), "cycle");
+    if (!id.ok()) return fail(id.status());
+    partition = CycleName(*id);
+  }
+  std::string subtree;
+  if (!request.objective().empty()) {
+    auto id = ObjectiveIdFromField(request.objective(), "objective");
+    if (!id.ok()) return fail(id.status());
+    subtree = absl::StrCat("/", *id, "/");
+  }
+  if (absl::Status s = violations.ToStatus("INVALID_FILTER", "the filters are not valid");
+      !s.ok()) {
+    return fail(s);
+  }
+  auto readers = std::make_shared<ScopeReaders>(database_, *principal);
+  spec.matches = [kinds = std::move(kinds), partition, subtree,
+                  readers](const common::ChangeEntry& entry) {
+    if (!kinds.empty() && !kinds.contains(entry.kind)) return false;
+    if (!partition.empty() && entry.partition != partition) return false;
+    if (!subtree.empty() && entry.path.find(subtree) == std::string::npos) return false;
+    return readers->MayRead(entry.scope);
+  };
+  spec.frame = &FrameChange;
+  spec.checkpoint = &FrameCheckpoint;
+  return feed_->Watch(std::move(spec));
+}
+
+}  // namespace okr::goals
