@@ -109,12 +109,12 @@ int main(int argc, char** argv) {
 
   const common::PageTokenCodec page_tokens(
       page_token_secret.empty() ? common::PageTokenCodec::GenerateKey() : page_token_secret);
-  okr::goals::OrgService org(&binary.runtime(), &binary.database(), &page_tokens);
   common::ChangeFeed feed(&binary.database(), &binary.runtime(), feed_options);
   if (absl::Status s = feed.Open(); !s.ok()) {
     common::LogError("cannot open the change feed", {{"error", std::string(s.message())}});
     return 1;
   }
+  okr::goals::OrgService org(&binary.runtime(), &binary.database(), &page_tokens, &feed);
   okr::goals::GoalsService goals(&binary.runtime(), &binary.database(), &feed, &page_tokens,
                                  goals_options);
   goals.WarmUp();

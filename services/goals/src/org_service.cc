@@ -1,13 +1,16 @@
 #include "services/goals/src/org_service.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "okr/common/aip/page_size.h"
 #include "okr/common/status/errors.h"
+#include "services/goals/src/goals_changes.h"
 #include "services/goals/src/org_directory.h"
 #include "services/goals/src/org_names.h"
 #include "services/goals/src/org_proto.h"
@@ -15,8 +18,6 @@
 
 namespace okr::goals {
 namespace {
-
-namespace v1 = ::okr::org::v1;
 
 // Decided before the request is even validated, so a caller without the role learns nothing about
 // the records a batch names.
@@ -36,19 +37,48 @@ absl::StatusOr<std::string> ResumeAfter(const common::PageTokenCodec& codec,
 
 }  // namespace
 
-grpc::ServerUnaryReactor* OrgService::BatchUpsertPeople(grpc::CallbackServerContext* context,
-                                                        const v1::BatchUpsertPeopleRequest* request,
-                                                        v1::BatchUpsertPeopleResponse* response) {
+absl::Status OrgService::WriteWithChanges(
+    const common::Principal& /*principal*/,
+    absl::FunctionRef<absl::Status(common::SqlSession&, common::ChangeBatch&)> body) {
+  auto batch = std::make_shared<common::ChangeBatch>();
+  absl::Notification done;
+  absl::Status result;
+  database_->Write([&body, batch](common::SqlSession& session) { return body(session, *batch); },
+                   [&, batch](absl::Status status) {
+                     // On the writer thread, in commit order: the order the feed needs.
+                     if (status.ok() && feed_ != nullptr) feed_->Publish(*batch);
+                     result = std::move(status);
+                     done.Notify();
+                   });
+  done.WaitForNotification();
+  return result;
+}
+
+grpc::ServerUnaryReactor* OrgService::BatchUpsertPeople(
+    grpc::CallbackServerContext* context, const org::v1::BatchUpsertPeopleRequest* request,
+    org::v1::BatchUpsertPeopleResponse* response) {
   return runtime_->Unary(context, [this, request, response](const common::Call& call) {
     if (absl::Status allowed = CheckCanWrite(call.principal); !allowed.ok()) return allowed;
     auto people = PeopleFromRequest(*request);
     if (!people.ok()) return people.status();
     const absl::Time now = absl::Now();
     std::vector<Person> stored;
-    absl::Status written = database_->WriteAndWait([&](common::SqlSession& session) {
+    absl::Status written = WriteWithChanges(call.principal, [&](common::SqlSession& session,
+                                                                common::ChangeBatch& batch) {
       auto result = OrgDirectory(session, call.principal.tenant).UpsertPeople(*people, now);
       if (!result.ok()) return result.status();
       stored = *std::move(result);
+      GoalsChanges changes(session, batch, call.principal.tenant, call.principal.subject,
+                           ReadContext{now, {}, {}});
+      for (const Person& p : stored) {
+        if (absl::ToUnixMicros(p.update_time) != absl::ToUnixMicros(now))
+          continue;  // unchanged: not reported
+        absl::Status s = changes.Person(absl::ToUnixMicros(p.create_time) == absl::ToUnixMicros(now)
+                                            ? goals::v1::CHANGE_KIND_PERSON_CREATED
+                                            : goals::v1::CHANGE_KIND_PERSON_UPDATED,
+                                        ToProto(p));
+        if (!s.ok()) return s;
+      }
       return absl::OkStatus();
     });
     if (!written.ok()) return written;
@@ -57,19 +87,31 @@ grpc::ServerUnaryReactor* OrgService::BatchUpsertPeople(grpc::CallbackServerCont
   });
 }
 
-grpc::ServerUnaryReactor* OrgService::BatchUpsertTeams(grpc::CallbackServerContext* context,
-                                                       const v1::BatchUpsertTeamsRequest* request,
-                                                       v1::BatchUpsertTeamsResponse* response) {
+grpc::ServerUnaryReactor* OrgService::BatchUpsertTeams(
+    grpc::CallbackServerContext* context, const org::v1::BatchUpsertTeamsRequest* request,
+    org::v1::BatchUpsertTeamsResponse* response) {
   return runtime_->Unary(context, [this, request, response](const common::Call& call) {
     if (absl::Status allowed = CheckCanWrite(call.principal); !allowed.ok()) return allowed;
     auto teams = TeamsFromRequest(*request);
     if (!teams.ok()) return teams.status();
     const absl::Time now = absl::Now();
     std::vector<Team> stored;
-    absl::Status written = database_->WriteAndWait([&](common::SqlSession& session) {
+    absl::Status written = WriteWithChanges(call.principal, [&](common::SqlSession& session,
+                                                                common::ChangeBatch& batch) {
       auto result = OrgDirectory(session, call.principal.tenant).UpsertTeams(*teams, now);
       if (!result.ok()) return result.status();
       stored = *std::move(result);
+      GoalsChanges changes(session, batch, call.principal.tenant, call.principal.subject,
+                           ReadContext{now, {}, {}});
+      for (const Team& t : stored) {
+        if (absl::ToUnixMicros(t.update_time) != absl::ToUnixMicros(now))
+          continue;  // unchanged: not reported
+        absl::Status s = changes.Team(absl::ToUnixMicros(t.create_time) == absl::ToUnixMicros(now)
+                                          ? goals::v1::CHANGE_KIND_TEAM_CREATED
+                                          : goals::v1::CHANGE_KIND_TEAM_UPDATED,
+                                      ToProto(t));
+        if (!s.ok()) return s;
+      }
       return absl::OkStatus();
     });
     if (!written.ok()) return written;
@@ -79,8 +121,8 @@ grpc::ServerUnaryReactor* OrgService::BatchUpsertTeams(grpc::CallbackServerConte
 }
 
 grpc::ServerUnaryReactor* OrgService::GetPerson(grpc::CallbackServerContext* context,
-                                                const v1::GetPersonRequest* request,
-                                                v1::Person* response) {
+                                                const org::v1::GetPersonRequest* request,
+                                                org::v1::Person* response) {
   return runtime_->Unary(context, [this, request, response](const common::Call& call) {
     auto id = PersonIdFromField(request->name(), "name");
     if (!id.ok()) return id.status();
@@ -101,8 +143,8 @@ grpc::ServerUnaryReactor* OrgService::GetPerson(grpc::CallbackServerContext* con
 }
 
 grpc::ServerUnaryReactor* OrgService::GetTeam(grpc::CallbackServerContext* context,
-                                              const v1::GetTeamRequest* request,
-                                              v1::Team* response) {
+                                              const org::v1::GetTeamRequest* request,
+                                              org::v1::Team* response) {
   return runtime_->Unary(context, [this, request, response](const common::Call& call) {
     auto id = TeamIdFromField(request->name(), "name");
     if (!id.ok()) return id.status();
@@ -123,8 +165,8 @@ grpc::ServerUnaryReactor* OrgService::GetTeam(grpc::CallbackServerContext* conte
 }
 
 grpc::ServerUnaryReactor* OrgService::ListPeople(grpc::CallbackServerContext* context,
-                                                 const v1::ListPeopleRequest* request,
-                                                 v1::ListPeopleResponse* response) {
+                                                 const org::v1::ListPeopleRequest* request,
+                                                 org::v1::ListPeopleResponse* response) {
   return runtime_->Unary(context, [this, request, response](const common::Call& call) {
     auto page_size = common::CoercePageSize(request->page_size());
     if (!page_size.ok()) return page_size.status();
@@ -155,8 +197,8 @@ grpc::ServerUnaryReactor* OrgService::ListPeople(grpc::CallbackServerContext* co
 }
 
 grpc::ServerUnaryReactor* OrgService::ListTeams(grpc::CallbackServerContext* context,
-                                                const v1::ListTeamsRequest* request,
-                                                v1::ListTeamsResponse* response) {
+                                                const org::v1::ListTeamsRequest* request,
+                                                org::v1::ListTeamsResponse* response) {
   return runtime_->Unary(context, [this, request, response](const common::Call& call) {
     auto page_size = common::CoercePageSize(request->page_size());
     if (!page_size.ok()) return page_size.status();
@@ -184,9 +226,9 @@ grpc::ServerUnaryReactor* OrgService::ListTeams(grpc::CallbackServerContext* con
   });
 }
 
-grpc::ServerUnaryReactor* OrgService::GetReportingChain(grpc::CallbackServerContext* context,
-                                                        const v1::GetReportingChainRequest* request,
-                                                        v1::GetReportingChainResponse* response) {
+grpc::ServerUnaryReactor* OrgService::GetReportingChain(
+    grpc::CallbackServerContext* context, const org::v1::GetReportingChainRequest* request,
+    org::v1::GetReportingChainResponse* response) {
   return runtime_->Unary(context, [this, request, response](const common::Call& call) {
     auto id = PersonIdFromField(request->name(), "name");
     if (!id.ok()) return id.status();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "okr/common/aip/page_token.h"
+#include "okr/common/changelog/change_feed.h"
 #include "okr/common/server/rpc_runtime.h"
 #include "okr/common/storage/database.h"
 #include "okr/org/v1/org_service.grpc.pb.h"
@@ -16,9 +17,10 @@ inline constexpr char kOrgSyncRole[] = "org-sync";
 class OrgService final : public ::okr::org::v1::OrgService::CallbackService {
  public:
   // All three must outlive the service. `database` is migrated with GoalsMigrations().
+  // `feed` (may be null: no change feed) gets PERSON_*/TEAM_* changes of every upsert.
   OrgService(common::RpcRuntime* runtime, common::Database* database,
-             const common::PageTokenCodec* page_tokens)
-      : runtime_(runtime), database_(database), page_tokens_(page_tokens) {}
+             const common::PageTokenCodec* page_tokens, common::ChangeFeed* feed = nullptr)
+      : runtime_(runtime), database_(database), page_tokens_(page_tokens), feed_(feed) {}
 
   grpc::ServerUnaryReactor* BatchUpsertPeople(
       grpc::CallbackServerContext* context, const ::okr::org::v1::BatchUpsertPeopleRequest* request,
@@ -46,6 +48,12 @@ class OrgService final : public ::okr::org::v1::OrgService::CallbackService {
   common::RpcRuntime* runtime_;
   common::Database* database_;
   const common::PageTokenCodec* page_tokens_;
+  common::ChangeFeed* feed_;
+
+  // Runs `body` as one write, publishing its changes once committed; waits for it (executor).
+  absl::Status WriteWithChanges(
+      const common::Principal& principal,
+      absl::FunctionRef<absl::Status(common::SqlSession&, common::ChangeBatch&)> body);
 };
 
 }  // namespace okr::goals

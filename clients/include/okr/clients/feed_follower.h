@@ -1,0 +1,130 @@
+// FeedFollower: follows the goals service's change feed (WatchChanges), resuming after dropped
+// streams and restarts from a stored resume token.
+#ifndef OKR_CLIENTS_FEED_FOLLOWER_H_
+#define OKR_CLIENTS_FEED_FOLLOWER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "okr/clients/resume_token_store.h"
+#include "okr/goals/v1/change.pb.h"
+#include "okr/goals/v1/goals_service.grpc.pb.h"
+
+namespace okr::clients {
+
+struct FeedFollowerOptions {
+  // Required. The channel to the goals service.
+  std::shared_ptr<grpc::Channel> channel;
+
+  // Sent as `authorization: Bearer <token>`; the feed only carries what this caller may read.
+  // Empty sends no authorization header.
+  std::string bearer_token;
+
+  // The filters (kinds, cycle, objective). Its resume_token is ignored: the store decides.
+  okr::goals::v1::WatchChangesRequest request;
+
+  // Required. Where the position is loaded from at every (re)connect and saved after every
+  // handled change.
+  std::shared_ptr<ResumeTokenStore> store;
+
+  // Required. Called on Run's thread for every change, in feed order. Return OK once the change is
+  // processed: only then is its token saved. A change whose handler failed is delivered again.
+  // UNAVAILABLE, ABORTED, DEADLINE_EXCEEDED and RESOURCE_EXHAUSTED mean "try again later": the
+  // follower reconnects after a backoff from the last saved token. Any other error ends Run with
+  // that status (the change is delivered again by the next Run).
+  std::function<absl::Status(const okr::goals::v1::Change& change)> handler;
+
+  // Optional. The stored token is older than the feed's retention (OUT_OF_RANGE). Without this
+  // callback Run returns that OUT_OF_RANGE. With it, the follower opens the feed "from now" and,
+  // as soon as that stream has delivered its first checkpoint, calls on_reset(cause) on Run's
+  // thread: rebuild the consumer's state from a snapshot (List calls) there. Changes committed
+  // meanwhile come after it returns, so nothing falls in a gap. On OK the checkpoint's token is
+  // saved and following goes on; on an error Run returns it and the expired token stays stored,
+  // so the next Run resets again (also after a crash in the middle).
+  std::function<absl::Status(const absl::Status& cause)> on_reset;
+
+  // Save checkpoint tokens too, so a consumer with narrow filters keeps a recent position and
+  // does not fall out of the retention window.
+  bool store_checkpoints = true;
+
+  // Reconnect delays: see Backoff. Reset after a stream that made progress.
+  absl::Duration initial_backoff = absl::Milliseconds(100);
+  absl::Duration max_backoff = absl::Seconds(5);
+};
+
+struct FeedFollowerStats {
+  int64_t changes_handled = 0;     // Handler calls that returned OK (token saved).
+  int64_t handler_failures = 0;    // Handler calls that returned an error.
+  int64_t checkpoints_stored = 0;  // Checkpoint tokens saved.
+  int64_t reconnects = 0;          // Streams opened after the first one.
+  int64_t resets = 0;              // on_reset calls that returned OK.
+  bool caught_up = false;          // The current stream has delivered its backlog.
+};
+
+// A consumer of `okr.goals.v1.GoalsService/WatchChanges`.
+//
+// Guarantees: changes reach the handler in feed order; a change's token is saved only after its
+// handler returned OK, so after a dropped stream, a restart or a crash every change is handled at
+// least once (exactly once if the store saves the token with the consumer's own state). Dropped
+// streams are reconnected with backoff from the saved token. INVALID_ARGUMENT (e.g. a malformed
+// token), UNAUTHENTICATED, PERMISSION_DENIED and UNIMPLEMENTED are permanent: Run returns them.
+class FeedFollower {
+ public:
+  static absl::StatusOr<std::unique_ptr<FeedFollower>> Create(FeedFollowerOptions options);
+
+  FeedFollower(const FeedFollower&) = delete;
+  FeedFollower& operator=(const FeedFollower&) = delete;
+  // Does not stop a Run in progress: call Stop and let Run return first.
+  ~FeedFollower() = default;
+
+  // Follows the feed on the calling thread. Returns OK after Stop, or the permanent error (see
+  // the class and option comments). FAILED_PRECONDITION if another Run is in progress.
+  absl::Status Run();
+
+  // Makes Run return soon (cancelling the stream) and every later Run return at once. Thread-safe,
+  // also from inside the handler; idempotent.
+  void Stop();
+
+  FeedFollowerStats stats() const;
+
+ private:
+  // How one stream ended.
+  struct StreamEnd {
+    grpc::Status status;
+    // An error of our side (store, handler, on_reset) that ends Run.
+    absl::Status fatal;
+    // The handler asked to be retried later.
+    bool retry_later = false;
+    // A change was handled or a checkpoint saved: the stream was healthy.
+    bool progressed = false;
+  };
+
+  explicit FeedFollower(FeedFollowerOptions options);
+
+  StreamEnd RunStream(const std::string& token, bool* resetting, const absl::Status& reset_cause);
+  absl::Status SaveToken(const std::string& token);
+
+  const FeedFollowerOptions options_;
+  std::unique_ptr<okr::goals::v1::GoalsService::Stub> stub_;
+
+  mutable absl::Mutex mu_;
+  bool running_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::ClientContext* context_ ABSL_GUARDED_BY(mu_) = nullptr;
+  FeedFollowerStats stats_ ABSL_GUARDED_BY(mu_);
+};
+
+using FeedFollowerPtr = std::unique_ptr<FeedFollower>;
+
+}  // namespace okr::clients
+
+#endif  // OKR_CLIENTS_FEED_FOLLOWER_H_

@@ -1,0 +1,206 @@
+#include "okr/clients/feed_follower.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "okr/clients/backoff.h"
+
+namespace okr::clients {
+namespace {
+
+using okr::goals::v1::WatchChangesRequest;
+using okr::goals::v1::WatchChangesResponse;
+
+absl::Status ToAbsl(const grpc::Status& status) {
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      absl::StrCat("WatchChanges: ", status.error_message()));
+}
+
+// Stream ends that no reconnect with the same token and filters can cure.
+bool IsPermanent(grpc::StatusCode code) {
+  return code == grpc::StatusCode::INVALID_ARGUMENT || code == grpc::StatusCode::UNAUTHENTICATED ||
+         code == grpc::StatusCode::PERMISSION_DENIED || code == grpc::StatusCode::UNIMPLEMENTED;
+}
+
+// Handler errors that ask for the change to be delivered again later.
+bool IsRetryLater(const absl::Status& status) {
+  return absl::IsUnavailable(status) || absl::IsAborted(status) ||
+         absl::IsDeadlineExceeded(status) || absl::IsResourceExhausted(status);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<FeedFollower>> FeedFollower::Create(FeedFollowerOptions options) {
+  if (options.channel == nullptr) return absl::InvalidArgumentError("FeedFollower: no channel");
+  if (options.store == nullptr) return absl::InvalidArgumentError("FeedFollower: no store");
+  if (!options.handler) return absl::InvalidArgumentError("FeedFollower: no handler");
+  if (absl::Status s = ValidateBackoff(options.initial_backoff, options.max_backoff); !s.ok()) {
+    return s;
+  }
+  return std::unique_ptr<FeedFollower>(new FeedFollower(std::move(options)));
+}
+
+FeedFollower::FeedFollower(FeedFollowerOptions options)
+    : options_(std::move(options)),
+      stub_(okr::goals::v1::GoalsService::NewStub(options_.channel)) {}
+
+absl::Status FeedFollower::Run() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (running_) return absl::FailedPreconditionError("FeedFollower: Run already in progress");
+    running_ = true;
+  }
+  absl::Status result = [this] {
+    Backoff backoff(options_.initial_backoff, options_.max_backoff);
+    bool first = true;
+    // After OUT_OF_RANGE: follow from now (no token) until on_reset has run.
+    bool resetting = false;
+    absl::Status reset_cause;
+    while (true) {
+      {
+        absl::MutexLock lock(&mu_);
+        if (stopping_) return absl::OkStatus();
+        if (!first) ++stats_.reconnects;
+        stats_.caught_up = false;
+      }
+      first = false;
+      std::string token;
+      if (!resetting) {
+        absl::StatusOr<std::string> loaded = options_.store->Load();
+        if (!loaded.ok()) return loaded.status();
+        token = *std::move(loaded);
+      }
+      const StreamEnd end = RunStream(token, &resetting, reset_cause);
+      if (!end.fatal.ok()) return end.fatal;
+      {
+        absl::MutexLock lock(&mu_);
+        if (stopping_) return absl::OkStatus();
+      }
+      if (!end.retry_later) {
+        const grpc::StatusCode code = end.status.error_code();
+        if (code == grpc::StatusCode::OUT_OF_RANGE && !resetting) {
+          if (!options_.on_reset) return ToAbsl(end.status);
+          resetting = true;
+          reset_cause = ToAbsl(end.status);
+          continue;  // Nothing to wait for: the next stream asks for something else.
+        }
+        if (IsPermanent(code)) return ToAbsl(end.status);
+      }
+      if (end.progressed) backoff.Reset();
+      const absl::Duration delay = backoff.Next();
+      absl::MutexLock lock(&mu_);
+      mu_.AwaitWithTimeout(absl::Condition(&stopping_), delay);
+    }
+  }();
+  absl::MutexLock lock(&mu_);
+  running_ = false;
+  return result;
+}
+
+void FeedFollower::Stop() {
+  absl::MutexLock lock(&mu_);
+  stopping_ = true;
+  if (context_ != nullptr) context_->TryCancel();
+}
+
+FeedFollowerStats FeedFollower::stats() const {
+  absl::MutexLock lock(&mu_);
+  return stats_;
+}
+
+absl::Status FeedFollower::SaveToken(const std::string& token) {
+  if (absl::Status s = options_.store->Save(token); !s.ok()) {
+    return absl::Status(s.code(), absl::StrCat("FeedFollower: cannot save token: ", s.message()));
+  }
+  return absl::OkStatus();
+}
+
+FeedFollower::StreamEnd FeedFollower::RunStream(const std::string& token, bool* resetting,
+                                                const absl::Status& reset_cause) {
+  StreamEnd end;
+  grpc::ClientContext context;
+  if (!options_.bearer_token.empty()) {
+    context.AddMetadata("authorization", absl::StrCat("Bearer ", options_.bearer_token));
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) {
+      end.status = grpc::Status(grpc::StatusCode::CANCELLED, "stopped");
+      return end;
+    }
+    // Published before the call starts so Stop can cancel it.
+    context_ = &context;
+  }
+  WatchChangesRequest request = options_.request;
+  request.set_resume_token(token);
+  auto reader = stub_->WatchChanges(&context, request);
+
+  WatchChangesResponse response;
+  bool ended_early = false;
+  while (reader->Read(&response)) {
+    // After a reset the expired token must be replaced by the first checkpoint's, whether or not
+    // checkpoints are stored.
+    bool save_checkpoint = options_.store_checkpoints;
+    if (*resetting) {
+      // The new stream's first message: its position is where the rebuilt state starts.
+      if (absl::Status s = options_.on_reset(reset_cause); !s.ok()) {
+        end.fatal = s;
+        ended_early = true;
+        break;
+      }
+      *resetting = false;
+      save_checkpoint = true;
+      absl::MutexLock lock(&mu_);
+      ++stats_.resets;
+    }
+    if (response.has_change()) {
+      const absl::Status handled = options_.handler(response.change());
+      if (!handled.ok()) {
+        absl::MutexLock lock(&mu_);
+        ++stats_.handler_failures;
+        if (IsRetryLater(handled)) {
+          end.retry_later = true;
+        } else {
+          end.fatal = handled;
+        }
+        ended_early = true;
+        break;
+      }
+      end.fatal = SaveToken(response.change().resume_token());
+      if (!end.fatal.ok()) {
+        ended_early = true;
+        break;
+      }
+      end.progressed = true;
+      absl::MutexLock lock(&mu_);
+      ++stats_.changes_handled;
+    } else if (response.has_checkpoint()) {
+      const okr::goals::v1::WatchCheckpoint& checkpoint = response.checkpoint();
+      const bool save = save_checkpoint && !checkpoint.resume_token().empty();
+      if (save) {
+        end.fatal = SaveToken(checkpoint.resume_token());
+        if (!end.fatal.ok()) {
+          ended_early = true;
+          break;
+        }
+        end.progressed = true;
+      }
+      absl::MutexLock lock(&mu_);
+      if (save) ++stats_.checkpoints_stored;
+      if (checkpoint.caught_up()) stats_.caught_up = true;
+    }
+  }
+  if (ended_early) {
+    context.TryCancel();
+    while (reader->Read(&response)) {
+    }
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    context_ = nullptr;
+  }
+  end.status = reader->Finish();
+  return end;
+}
+
+}  // namespace okr::clients
