@@ -1,9 +1,11 @@
 // okr-goals-seed: fills a goals service over gRPC (asynchronous calls, many in flight) with people,
-// one ACTIVE cycle, objectives and NUMERIC key results for the load benchmarks; writes the created
-// names to files and can report the server's resident memory before and after. Prints one JSON
-// line.
+// one ACTIVE cycle, objectives and NUMERIC key results (optionally bound to metric keys, for the
+// ingest benchmarks) for the load benchmarks; writes the created names to files and can report the
+// server's resident memory before and after. Prints one JSON line.
 //   okr-goals-seed --target 127.0.0.1:50051 --token "$ADMIN_JWT" --people 100 --objectives 1000
 //     --key-results-per-objective 5 --key-results-out krs.txt --server-pid 1234
+//   okr-goals-seed ... --objectives 10 --key-results-per-objective 1 --metric-keys
+//   bench.m0,bench.m1
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
@@ -20,6 +22,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -44,6 +47,7 @@ struct Config {
   std::string cycle;
   std::string objectives_out;
   std::string key_results_out;
+  std::vector<std::string> metric_keys;
   int64_t people = 100;
   int64_t objectives = 1000;
   int64_t key_results_per_objective = 5;
@@ -227,6 +231,10 @@ class Seeder {
                  key_result->set_unit("points");
                  key_result->set_start_value(0);
                  key_result->set_target_value(100);
+                 if (!config_.metric_keys.empty()) {
+                   key_result->set_metric_key(config_.metric_keys[static_cast<std::size_t>(j) %
+                                                                  config_.metric_keys.size()]);
+                 }
                  GoalsStub(j)->async()->CreateKeyResult(
                      &rpc->context, &rpc->request, &rpc->response,
                      [this, rpc, j, done](grpc::Status status) {
@@ -309,6 +317,10 @@ int Run(int argc, char** argv) {
                  "key results to create in each objective")
       ->check(CLI::Range(int64_t{0}, int64_t{1000}));
   app.add_option("--cycle", config.cycle, "use this cycle (cycles/...) instead of creating one");
+  std::string metric_keys;
+  app.add_option("--metric-keys", metric_keys,
+                 "comma-separated metric keys; key result j (in creation order) is bound to key "
+                 "j % count, so IngestProgress events can address them by key");
   app.add_option("--objectives-out", config.objectives_out,
                  "file to write the created objective names to, one a line");
   app.add_option("--key-results-out", config.key_results_out,
@@ -325,6 +337,7 @@ int Run(int argc, char** argv) {
   command_line.AddValidation(
       [&config] { return common::ValidateHostPort("--target", config.target); });
   if (auto exit_code = command_line.Parse(argc, argv)) return *exit_code;
+  config.metric_keys = absl::StrSplit(metric_keys, ',', absl::SkipEmpty());
 
   std::optional<ProcMemory> before;
   if (config.server_pid > 0) {
@@ -364,6 +377,7 @@ int Run(int argc, char** argv) {
   line["cycle"] = seeder.cycle();
   line["objectives"] = config.objectives;
   line["key_results"] = key_results;
+  line["metric_keys"] = config.metric_keys.size();
   line["seconds"] = std::round(absl::ToDoubleSeconds(finished - started) * 100.0) / 100.0;
   line["objectives_per_s"] = PerSecond(config.objectives, key_results_started - objectives_started);
   line["key_results_per_s"] = PerSecond(key_results, finished - key_results_started);
