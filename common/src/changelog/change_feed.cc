@@ -16,6 +16,13 @@ absl::Status ChangeBatch::Append(SqlSession& session, ChangeEntry entry) {
   return absl::OkStatus();
 }
 
+absl::Status ExpiredToken() {
+  return MakeError(absl::StatusCode::kOutOfRange, "RESUME_TOKEN_EXPIRED",
+                   "the resume token is older than the change feed's retention: rebuild from a "
+                   "snapshot and watch again without a token",
+                   {{"resume_token", "is older than the retention window"}});
+}
+
 // One WatchChanges-style stream. Owned by itself (and by queued tasks) until gRPC is done with it.
 // At most one write is in flight; between writes it holds at most one page of framed messages, so
 // a slow consumer costs a bounded amount of memory and never slows the writer.
@@ -94,7 +101,7 @@ class WatchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
       bounds = ChangeLogStore::Bounds(session);
       return bounds.status();
     });
-    const int64_t live = feed_->hub_.last_seq();
+    const auto [live, live_time] = feed_->hub_.Position();
     absl::MutexLock lock(&mu_);
     if (finished_) return;
     if (!read.ok()) {
@@ -106,18 +113,14 @@ class WatchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
     initial_target_ = live;
     if (!spec_.after) {
       cursor_ = live;
-      cursor_time_ = feed_->hub_.last_commit_time();
+      cursor_time_ = live_time;
       caught_up_ = true;
       queue_.push_back(spec_.checkpoint(cursor_, cursor_time_, true));
       StartWriteLocked();
       return;
     }
     if (*spec_.after < bounds->pruned_through) {
-      FinishLocked(feed_->runtime_->ToGrpc(MakeError(
-          absl::StatusCode::kOutOfRange, "RESUME_TOKEN_EXPIRED",
-          "the resume token is older than the change feed's retention: rebuild from a snapshot and "
-          "watch again without a token",
-          {{"resume_token", "is older than the retention window"}})));
+      FinishLocked(feed_->runtime_->ToGrpc(ExpiredToken()));
       return;
     }
     if (*spec_.after > std::max(live, bounds->last_seq)) {
@@ -162,12 +165,26 @@ class WatchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
       if (feed_->hub_.ReadAfter(cursor, static_cast<size_t>(page), &batch)) {
         if (!batch.empty()) scanned_to = batch.back()->seq;
       } else {
+        bool expired = false;
         absl::Status s = feed_->database_->Read([&](SqlSession& session) {
+          // Pruning may have passed the cursor while this stream was catching up.
+          auto bounds = ChangeLogStore::Bounds(session);
+          if (!bounds.ok()) return bounds.status();
+          if (cursor < bounds->pruned_through) {
+            expired = true;
+            return absl::OkStatus();
+          }
           auto rows = ChangeLogStore::ReadAfter(session, spec_.tenant, cursor, target, page);
           if (!rows.ok()) return rows.status();
           batch = *std::move(rows);
           return absl::OkStatus();
         });
+        if (expired) {
+          absl::MutexLock lock(&mu_);
+          pumping_ = false;
+          FinishLocked(feed_->runtime_->ToGrpc(ExpiredToken()));
+          return;
+        }
         if (!s.ok()) {
           failed = s;
           break;
@@ -177,10 +194,23 @@ class WatchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
       if (scanned_to <= cursor) break;
       for (const ChangeEntryPtr& entry : batch) {
         if (entry->tenant != spec_.tenant) continue;
-        cursor_time = entry->commit_time;
-        if (spec_.matches && !spec_.matches(*entry)) continue;
+        if (spec_.matches) {
+          absl::StatusOr<bool> match = spec_.matches(*entry);
+          if (!match.ok()) {
+            failed = match.status();
+            break;
+          }
+          if (!*match) {
+            cursor = entry->seq;
+            cursor_time = entry->commit_time;
+            continue;
+          }
+        }
         frames.push_back(spec_.frame(*entry));
+        cursor = entry->seq;
+        cursor_time = entry->commit_time;
       }
+      if (!failed.ok()) break;
       cursor = scanned_to;
     }
     absl::MutexLock lock(&mu_);
@@ -294,6 +324,13 @@ void ChangeFeed::Stop() {
 }
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* ChangeFeed::Watch(WatchSpec spec) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) {
+      return new internal::FinishedWriteReactor<grpc::ByteBuffer>(
+          grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down"));
+    }
+  }
   auto stream = std::make_shared<WatchStream>(this, std::move(spec));
   stream->Begin();
   return stream.get();

@@ -42,6 +42,11 @@ int64_t ChangeHub::last_seq() const {
   return last_seq_;
 }
 
+std::pair<int64_t, absl::Time> ChangeHub::Position() const {
+  absl::MutexLock lock(&mu_);
+  return {last_seq_, last_commit_time_};
+}
+
 absl::Time ChangeHub::last_commit_time() const {
   absl::MutexLock lock(&mu_);
   return last_commit_time_;

@@ -91,13 +91,19 @@ absl::StatusOr<ChangeLogBounds> ChangeLogStore::Bounds(SqlSession& session) {
 }
 
 absl::StatusOr<int64_t> ChangeLogStore::Prune(SqlSession& session, absl::Time before, int limit) {
-  auto through = session.QueryOne(
-      "SELECT MAX(seq) FROM (SELECT seq FROM change_log WHERE seq <= (SELECT COALESCE(MAX(seq), 0) "
-      "FROM change_log WHERE commit_time_us < ?) ORDER BY seq LIMIT ?)",
-      {absl::ToUnixMicros(before), int64_t{limit}});
-  if (!through.ok()) return through.status();
-  if (!through->has_value() || (*through)->IsNull(0)) return 0;
-  const int64_t last = (*through)->GetInt64(0);
+  // Walks the oldest rows in position order (the primary key) rather than scanning by time: rows
+  // are in commit order, so the first one not older than `before` ends the walk.
+  int64_t last = 0;
+  const int64_t before_us = absl::ToUnixMicros(before);
+  absl::Status walked =
+      session.Query("SELECT seq, commit_time_us FROM change_log ORDER BY seq LIMIT ?",
+                    {int64_t{limit}}, [&](const SqlRow& row) -> absl::Status {
+                      if (row.GetInt64(1) >= before_us) return absl::CancelledError("done");
+                      last = row.GetInt64(0);
+                      return absl::OkStatus();
+                    });
+  if (!walked.ok() && !absl::IsCancelled(walked)) return walked;
+  if (last == 0) return 0;
   if (absl::Status s = session.Exec("DELETE FROM change_log WHERE seq <= ?", {last}); !s.ok()) {
     return s;
   }

@@ -260,6 +260,11 @@ grpc::ServerUnaryReactor* GoalsService::UpdateCycle(grpc::CallbackServerContext*
                 if (updated->begin != stored->begin || updated->end != stored->end) {
                   trees_.Forget(w.tenant, id);
                 }
+                // A new cadence starts new stale periods: each is reported again when it exceeds
+                // the new cadence.
+                if (updated->cadence != stored->cadence) {
+                  if (absl::Status c = w.store.ClearStaleReportsOfCycle(id); !c.ok()) return c;
+                }
                 *response = ToProto(*updated);
                 return absl::OkStatus();
               });

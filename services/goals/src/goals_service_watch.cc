@@ -23,7 +23,7 @@ class ScopeReaders {
   ScopeReaders(common::Database* database, common::Principal principal)
       : database_(database), principal_(std::move(principal)) {}
 
-  bool MayRead(const std::string& scope) {
+  absl::StatusOr<bool> MayRead(const std::string& scope) {
     if (scope.empty() || principal_.HasRole(kGoalsAdminRole)) return true;
     const absl::Time now = absl::Now();
     auto it = known_.find(scope);
@@ -37,7 +37,7 @@ class ScopeReaders {
       if (!objective.ok() && !absl::IsNotFound(objective.status())) return objective.status();
       return absl::OkStatus();
     });
-    if (!s.ok()) return false;  // not remembered: asked again for the next change
+    if (!s.ok()) return s;
     known_[scope] = {readable, now + absl::Seconds(5)};
     return readable;
   }
@@ -61,12 +61,11 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* GoalsService::WatchChanges(
   {
     std::vector<grpc::Slice> slices;
     std::string bytes;
-    if (raw->Dump(&slices).ok()) {
-      for (const grpc::Slice& slice : slices) {
-        bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-      }
+    const bool dumped = raw->Dump(&slices).ok();
+    for (const grpc::Slice& slice : slices) {
+      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
     }
-    if (!request.ParseFromString(bytes)) {
+    if (!dumped || !request.ParseFromString(bytes)) {
       return fail(common::InvalidArgument("MALFORMED_REQUEST", "the request could not be parsed"));
     }
   }
@@ -103,7 +102,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* GoalsService::WatchChanges(
   }
   auto readers = std::make_shared<ScopeReaders>(database_, *principal);
   spec.matches = [kinds = std::move(kinds), partition, subtree,
-                  readers](const common::ChangeEntry& entry) {
+                  readers](const common::ChangeEntry& entry) -> absl::StatusOr<bool> {
     if (!kinds.empty() && !kinds.contains(entry.kind)) return false;
     if (!partition.empty() && entry.partition != partition) return false;
     if (!subtree.empty() && entry.path.find(subtree) == std::string::npos) return false;

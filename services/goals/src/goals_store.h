@@ -139,6 +139,7 @@ class GoalsStore {
   // The person accountable for a key result: its owner, else the objective's owner when a person,
   // else the owning team's lead; "" when none is known.
   std::string AccountableFor(const KeyResultRecord& key_result, const ObjectiveRecord& objective);
+  absl::Status ClearStaleReportsOfCycle(std::string_view cycle);
   // Ends a key result's stale period (a check-in came).
   absl::Status ClearStaleReport(std::string_view key_result);
 

@@ -55,6 +55,11 @@ std::string GoalsStore::AccountableFor(const KeyResultRecord& k, const Objective
   return "";
 }
 
+absl::Status GoalsStore::ClearStaleReportsOfCycle(std::string_view cycle) {
+  return session_.Exec("DELETE FROM goal_stale_reports WHERE tenant = ? AND cycle = ?",
+                       {tenant_, std::string(cycle)});
+}
+
 absl::Status GoalsStore::ClearStaleReport(std::string_view key_result) {
   return session_.Exec("DELETE FROM goal_stale_reports WHERE tenant = ? AND key_result = ?",
                        {tenant_, std::string(key_result)});

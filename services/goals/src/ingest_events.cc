@@ -53,6 +53,8 @@ class Lookups {
 };
 
 // Whether the key result can take the event's value; nullopt when it can.
+// Covers every check ApplyCheckIn makes for a streamed value, so an event that passes it applies
+// to all its targets or (storage failing) the whole write fails.
 std::optional<EventError> CheckTarget(const v1::ProgressEvent& event, const Target& t) {
   if (absl::Status s = CheckObjectiveOpen(t.objective, t.cycle); !s.ok()) return FromStatus(s);
   const domain::KeyResultType type = t.key_result.type;
@@ -65,6 +67,13 @@ std::optional<EventError> CheckTarget(const v1::ProgressEvent& event, const Targ
     if (type == domain::KeyResultType::kBoolean) {
       return Error(absl::StatusCode::kInvalidArgument, "INCREMENT_NOT_ALLOWED",
                    "a BOOLEAN key result takes SET values 0 or 1, not increments", "mode");
+    }
+    // Checked here, before anything of the event is applied, so that no target fails half-way.
+    const KeyResultRecord& k = t.key_result;
+    const double sum = (k.has_value ? k.current_value : k.start_value) + event.value();
+    if (absl::Status s = domain::ValidateValue(type, sum); !s.ok()) {
+      return Error(absl::StatusCode::kInvalidArgument, "VALUE_NOT_FINITE",
+                   "the increment would make the current value overflow", "value");
     }
     return std::nullopt;
   }

@@ -21,6 +21,11 @@ namespace {
 
 // Decided before the request is even validated, so a caller without the role learns nothing about
 // the records a batch names.
+// The person a write is reported as made by: none for a service identity syncing the directory.
+std::string Actor(const common::Principal& principal) {
+  return principal.HasRole(kAdminRole) ? principal.subject : std::string();
+}
+
 absl::Status CheckCanWrite(const common::Principal& principal) {
   if (principal.HasRole(kAdminRole) || principal.HasRole(kOrgSyncRole)) return absl::OkStatus();
   return common::PermissionDenied("ORG_WRITE_DENIED",
@@ -68,7 +73,7 @@ grpc::ServerUnaryReactor* OrgService::BatchUpsertPeople(
       auto result = OrgDirectory(session, call.principal.tenant).UpsertPeople(*people, now);
       if (!result.ok()) return result.status();
       stored = *std::move(result);
-      GoalsChanges changes(session, batch, call.principal.tenant, call.principal.subject,
+      GoalsChanges changes(session, batch, call.principal.tenant, Actor(call.principal),
                            ReadContext{now, {}, {}});
       for (const Person& p : stored) {
         if (absl::ToUnixMicros(p.update_time) != absl::ToUnixMicros(now))
@@ -101,7 +106,7 @@ grpc::ServerUnaryReactor* OrgService::BatchUpsertTeams(
       auto result = OrgDirectory(session, call.principal.tenant).UpsertTeams(*teams, now);
       if (!result.ok()) return result.status();
       stored = *std::move(result);
-      GoalsChanges changes(session, batch, call.principal.tenant, call.principal.subject,
+      GoalsChanges changes(session, batch, call.principal.tenant, Actor(call.principal),
                            ReadContext{now, {}, {}});
       for (const Team& t : stored) {
         if (absl::ToUnixMicros(t.update_time) != absl::ToUnixMicros(now))

@@ -64,12 +64,16 @@ class IngestStream final
         }
       }
       unanswered_ += static_cast<int>(valid.size());
+      // No read until this request's write is queued: requests are written in the order read.
+      applying_ = true;
       if (has_pending_) WriteLocked();
     }
     // Outside the lock: a write refused up front is answered on this thread.
     if (!valid.empty()) Apply(request, std::move(valid));
     absl::MutexLock lock(&mu_);
+    applying_ = false;
     MaybeReadLocked();
+    MaybeEndLocked();
   }
 
   // Protocol errors end the whole stream.
@@ -96,15 +100,17 @@ class IngestStream final
   void OnWriteDone(bool ok) override {
     absl::MutexLock lock(&mu_);
     writing_ = false;
+    in_flight_.Clear();
     if (!ok) {
       FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "the stream is broken"));
       return;
     }
     if (has_pending_) {
       WriteLocked();
-      return;
+    } else {
+      MaybeEndLocked();
     }
-    MaybeEndLocked();
+    MaybeReadLocked();
   }
 
   void OnCancel() override {
@@ -113,7 +119,7 @@ class IngestStream final
   }
 
   void OnDone() override {
-    service_->open_streams_.fetch_sub(1);
+    service_->Unregister(this, principal_.tenant);
     std::shared_ptr<IngestStream> last;
     absl::MutexLock lock(&mu_);
     last = std::move(self_);
@@ -169,9 +175,17 @@ class IngestStream final
     e->set_field(error->field);
   }
 
+  // Answers held in memory: queued for the client or being sent.
+  int HeldAnswersLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return pending_.acked_event_ids_size() + pending_.errors_size() +
+           (writing_ ? in_flight_.acked_event_ids_size() + in_flight_.errors_size() : 0);
+  }
+
   void MaybeReadLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (finished_ || reading_ || half_closed_) return;
-    if (unanswered_ >= service_->options_.max_unacked_events) return;  // flow control
+    if (finished_ || reading_ || half_closed_ || applying_) return;
+    // Flow control: events in writes and answers the client has not taken count alike, so a
+    // client that does not read its answers stops being read.
+    if (unanswered_ + HeldAnswersLocked() >= service_->options_.max_unacked_events) return;
     reading_ = true;
     StartRead(&request_);
   }
@@ -188,7 +202,9 @@ class IngestStream final
 
   // After the client half-closed: ends the stream once every event is answered and sent.
   void MaybeEndLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (!half_closed_ || unanswered_ > 0 || writing_ || has_pending_ || reading_) return;
+    if (!half_closed_ || unanswered_ > 0 || writing_ || has_pending_ || reading_ || applying_) {
+      return;
+    }
     FinishLocked(grpc::Status::OK);
   }
 
@@ -216,6 +232,7 @@ class IngestStream final
   bool has_pending_ ABSL_GUARDED_BY(mu_) = false;
   int unanswered_ ABSL_GUARDED_BY(mu_) = 0;
   bool reading_ ABSL_GUARDED_BY(mu_) = false;
+  bool applying_ ABSL_GUARDED_BY(mu_) = false;
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool half_closed_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
@@ -231,20 +248,47 @@ ProgressIngestService::IngestProgress(grpc::CallbackServerContext* context) {
     return new Finished(runtime_->ToGrpc(common::PermissionDenied(
         "INGEST_ROLE_REQUIRED", "streaming progress events needs the 'ingest' role")));
   }
-  if (stopping_.load()) {
-    return new Finished(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down"));
+  auto stream = std::make_shared<IngestStream>(this, *principal);
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) {
+      return new Finished(
+          grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down"));
+    }
+    int& open = open_per_tenant_[principal->tenant];
+    if (open >= options_.max_streams_per_tenant) {
+      return new Finished(runtime_->ToGrpc(common::MakeError(
+          absl::StatusCode::kResourceExhausted, "TOO_MANY_STREAMS",
+          absl::StrCat("a tenant may have at most ", options_.max_streams_per_tenant,
+                       " ingest streams open at once"))));
+    }
+    ++open;
+    streams_.emplace(stream.get(), stream);
   }
-  if (open_streams_.fetch_add(1) >= options_.max_streams) {
-    open_streams_.fetch_sub(1);
-    return new Finished(runtime_->ToGrpc(common::MakeError(
-        absl::StatusCode::kResourceExhausted, "TOO_MANY_STREAMS",
-        absl::StrCat("at most ", options_.max_streams, " ingest streams may be open at once"))));
-  }
-  auto stream = std::make_shared<IngestStream>(this, *std::move(principal));
   stream->Begin();
   return stream.get();
 }
 
-void ProgressIngestService::Stop() { stopping_.store(true); }
+void ProgressIngestService::Unregister(const IngestStream* stream, const std::string& tenant) {
+  absl::MutexLock lock(&mu_);
+  streams_.erase(stream);
+  auto it = open_per_tenant_.find(tenant);
+  if (it != open_per_tenant_.end() && --it->second <= 0) open_per_tenant_.erase(it);
+}
+
+void ProgressIngestService::Stop() {
+  std::vector<std::shared_ptr<IngestStream>> open;
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    for (auto& [key, weak] : streams_) {
+      if (auto s = weak.lock()) open.push_back(std::move(s));
+    }
+  }
+  // Events already in a write are committed or not; the client resends what was not answered.
+  for (auto& s : open) {
+    s->End(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down"));
+  }
+}
 
 }  // namespace okr::goals

@@ -1,8 +1,11 @@
 // okr.goals.v1.ProgressIngestService: the bidirectional stream other backends send progress on.
 #pragma once
 
-#include <atomic>
+#include <memory>
+#include <string>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "okr/common/server/rpc_runtime.h"
 #include "okr/goals/v1/progress_ingest_service.grpc.pb.h"
@@ -18,9 +21,11 @@ struct IngestOptions {
   int max_unacked_events = 1000;
   // Most events in one request.
   int max_events_per_request = 500;
-  // Most streams open at once (beyond: RESOURCE_EXHAUSTED).
-  int max_streams = 1000;
+  // Most streams one tenant may have open at once (beyond: RESOURCE_EXHAUSTED).
+  int max_streams_per_tenant = 256;
 };
+
+class IngestStream;
 
 class ProgressIngestService final
     : public ::okr::goals::v1::ProgressIngestService::CallbackService {
@@ -39,11 +44,16 @@ class ProgressIngestService final
 
  private:
   friend class IngestStream;
+  void Unregister(const IngestStream* stream, const std::string& tenant);
+
   common::RpcRuntime* runtime_;
   GoalsService* goals_;
   const IngestOptions options_;
-  std::atomic<int> open_streams_{0};
-  std::atomic<bool> stopping_{false};
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, int> open_per_tenant_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<const IngestStream*, std::weak_ptr<IngestStream>> streams_
+      ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace okr::goals

@@ -56,8 +56,9 @@ struct WatchSpec {
   std::string tenant;
   // The position to continue after; nullopt: from now (a checkpoint first).
   std::optional<int64_t> after;
-  // Whether the watcher gets this entry of its tenant. Runs on the executor; may read.
-  std::function<bool(const ChangeEntry&)> matches;
+  // Whether the watcher gets this entry of its tenant. Runs on the executor; may read. An error
+  // ends the stream with UNAVAILABLE (the consumer resumes from its last token), never skips.
+  std::function<absl::StatusOr<bool>(const ChangeEntry&)> matches;
   // The serialized stream message for an entry (with its resume token and commit time).
   std::function<std::string(const ChangeEntry&)> frame;
   // The serialized stream message for a checkpoint at `seq`.

@@ -8,6 +8,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -32,6 +33,8 @@ class ChangeHub {
 
   int64_t last_seq() const;
   absl::Time last_commit_time() const;
+  // Both at once: the newest position and its commit time.
+  std::pair<int64_t, absl::Time> Position() const;
 
   // Appends to `out` up to `max` entries with seq > after from memory. False (nothing appended)
   // when some of them are no longer in memory: the caller reads the database instead.
