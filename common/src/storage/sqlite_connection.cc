@@ -220,6 +220,11 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
       conn->Exec(options.synchronous == SqliteSynchronous::kFull ? "PRAGMA synchronous=FULL"
                                                                  : "PRAGMA synchronous=NORMAL");
   if (status.ok()) status = conn->Exec("PRAGMA foreign_keys=ON");
+  if (status.ok()) status = conn->Exec(absl::StrCat("PRAGMA cache_size=-", options.cache_kib));
+  if (status.ok() && !options.read_only && options.wal_autocheckpoint_pages > 0) {
+    status =
+        conn->Exec(absl::StrCat("PRAGMA wal_autocheckpoint=", options.wal_autocheckpoint_pages));
+  }
   if (status.ok() && options.read_only) status = conn->Exec("PRAGMA query_only=ON");
   if (!status.ok()) return fail(status);
   return conn;

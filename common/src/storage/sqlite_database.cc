@@ -50,6 +50,10 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
   conn_options.path = options.path;
   conn_options.synchronous = options.synchronous;
   conn_options.busy_timeout = options.busy_timeout;
+  conn_options.cache_kib = options.writer_cache_kib;
+  // With a background checkpointer the writer checkpoints only if it falls far behind.
+  conn_options.wal_autocheckpoint_pages =
+      options.checkpoint_interval > absl::ZeroDuration() ? 50000 : 0;
   absl::StatusOr<SqliteConnectionPtr> writer = SqliteConnection::Open(conn_options);
   if (!writer.ok()) return writer.status();
   if (!options.migrations.empty()) {
@@ -58,7 +62,16 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
     }
   }
 
+  SqliteConnectionPtr checkpointer;
+  if (options.checkpoint_interval > absl::ZeroDuration()) {
+    conn_options.cache_kib = 2048;
+    conn_options.wal_autocheckpoint_pages = 0;
+    absl::StatusOr<SqliteConnectionPtr> c = SqliteConnection::Open(conn_options);
+    if (!c.ok()) return c.status();
+    checkpointer = *std::move(c);
+  }
   conn_options.read_only = true;
+  conn_options.cache_kib = std::max(2048, options.writer_cache_kib / 4);
   std::vector<SqliteConnectionPtr> readers;
   for (int i = 0; i < options.readers; ++i) {
     absl::StatusOr<SqliteConnectionPtr> reader = SqliteConnection::Open(conn_options);
@@ -66,21 +79,40 @@ absl::StatusOr<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(
     readers.push_back(*std::move(reader));
   }
   return std::unique_ptr<SqliteDatabase>(
-      new SqliteDatabase(options, *std::move(writer), std::move(readers)));
+      new SqliteDatabase(options, *std::move(writer), std::move(readers), std::move(checkpointer)));
 }
 
 SqliteDatabase::SqliteDatabase(const SqliteDatabaseOptions& options, SqliteConnectionPtr writer,
-                               std::vector<SqliteConnectionPtr> readers)
+                               std::vector<SqliteConnectionPtr> readers,
+                               SqliteConnectionPtr checkpointer)
     : path_(options.path),
       max_batch_(options.max_batch),
       max_pending_(options.max_pending),
       writer_(std::move(writer)),
+      checkpoint_interval_(options.checkpoint_interval),
+      checkpointer_(std::move(checkpointer)),
       readers_(std::move(readers)) {
   {
     absl::MutexLock lock(&pool_mu_);
     for (const SqliteConnectionPtr& reader : readers_) idle_.push_back(reader.get());
   }
   writer_thread_ = std::thread([this] { WriterLoop(); });
+  if (checkpointer_ != nullptr) checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
+}
+
+void SqliteDatabase::CheckpointLoop() {
+  pthread_setname_np(pthread_self(), "okr-db-ckpt");
+  while (true) {
+    {
+      absl::MutexLock lock(&checkpoint_mu_);
+      auto stop = [this]() ABSL_SHARED_LOCKS_REQUIRED(checkpoint_mu_) { return checkpoint_stop_; };
+      checkpoint_mu_.AwaitWithTimeout(absl::Condition(&stop), checkpoint_interval_);
+      if (checkpoint_stop_) return;
+    }
+    // PASSIVE: copies what it can without waiting for the writer or readers; a busy database is
+    // simply tried again next time (the writer's own fallback bounds the WAL).
+    (void)checkpointer_->Exec("PRAGMA wal_checkpoint(PASSIVE)");
+  }
 }
 
 SqliteDatabase::~SqliteDatabase() { Close(); }
@@ -153,6 +185,12 @@ void SqliteDatabase::Close() {
   }
   if (OnWriterThread()) return;  // cannot join itself; the destructor finishes
   absl::MutexLock close_lock(&close_mu_);
+  {
+    absl::MutexLock lock(&checkpoint_mu_);
+    checkpoint_stop_ = true;
+  }
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
+  checkpointer_.reset();
   if (writer_thread_.joinable()) writer_thread_.join();
   writer_.reset();
   std::vector<SqliteConnectionPtr> readers;

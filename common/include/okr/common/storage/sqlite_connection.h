@@ -36,6 +36,11 @@ struct SqliteConnectionOptions {
   // Prepared statements kept per connection, keyed by SQL text. When full the cache is emptied:
   // the services use a fixed set of statements, so this only bounds the damage of generated SQL.
   size_t statement_cache_size = 256;
+  // SQLite's page cache for this connection (PRAGMA cache_size), in KiB.
+  int cache_kib = 16384;
+  // WAL pages after which a commit on this connection checkpoints (PRAGMA wal_autocheckpoint);
+  // 0 keeps SQLite's default.
+  int wal_autocheckpoint_pages = 0;
 };
 
 class SqliteConnection final : public SqlSession {
