@@ -6,6 +6,7 @@
 #include "okr/common/logging/log.h"
 #include "okr/common/server/service_binary.h"
 #include "services/goals/src/derived_event_scheduler.h"
+#include "services/goals/src/goals_changes.h"
 #include "services/goals/src/goals_schema.h"
 #include "services/goals/src/goals_service.h"
 #include "services/goals/src/org_service.h"
@@ -65,6 +66,7 @@ int main(int argc, char** argv) {
     return absl::OkStatus();
   });
   common::ChangeFeedOptions feed_options;
+  feed_options.frame = &okr::goals::FrameChange;
   common::AddDurationOption(app, "--change-retention", &feed_options.retention,
                             "how long the change feed keeps changes; an older resume token is "
                             "OUT_OF_RANGE (at least 1 second; 7 days by default)",

@@ -74,7 +74,7 @@ class WatchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
     absl::MutexLock lock(&mu_);
     if (finished_ || !started_ || writing_ || !queue_.empty() || pumping_) return;
     if (now - last_sent_ < feed_->options_.checkpoint_interval) return;
-    queue_.push_back(spec_.checkpoint(cursor_, cursor_time_, caught_up_));
+    queue_.push_back(grpc::Slice(spec_.checkpoint(cursor_, cursor_time_, caught_up_)));
     StartWriteLocked();
   }
 
@@ -115,7 +115,7 @@ class WatchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
       cursor_ = live;
       cursor_time_ = live_time;
       caught_up_ = true;
-      queue_.push_back(spec_.checkpoint(cursor_, cursor_time_, true));
+      queue_.push_back(grpc::Slice(spec_.checkpoint(cursor_, cursor_time_, true)));
       StartWriteLocked();
       return;
     }
@@ -154,7 +154,7 @@ class WatchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
       cursor = cursor_;
       cursor_time = cursor_time_;
     }
-    std::deque<std::string> frames;
+    std::deque<grpc::Slice> frames;
     absl::Status failed;
     const int page = feed_->options_.page;
     for (int round = 0; round < 16 && frames.empty(); ++round) {
@@ -206,7 +206,7 @@ class WatchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
             continue;
           }
         }
-        frames.push_back(spec_.frame(*entry));
+        frames.push_back(feed_->Framed(*entry));
         cursor = entry->seq;
         cursor_time = entry->commit_time;
       }
@@ -223,10 +223,10 @@ class WatchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
     }
     cursor_ = cursor;
     cursor_time_ = cursor_time;
-    for (std::string& f : frames) queue_.push_back(std::move(f));
+    for (grpc::Slice& f : frames) queue_.push_back(std::move(f));
     if (queue_.empty() && !caught_up_ && cursor_ >= initial_target_) {
       caught_up_ = true;
-      queue_.push_back(spec_.checkpoint(cursor_, cursor_time_, true));
+      queue_.push_back(grpc::Slice(spec_.checkpoint(cursor_, cursor_time_, true)));
     }
     if (!queue_.empty()) {
       if (!writing_) StartWriteLocked();
@@ -242,9 +242,9 @@ class WatchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
 
   void StartWriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_ || writing_ || queue_.empty()) return;
-    grpc::Slice slice(queue_.front());
+    // A reference to the shared bytes, not a copy.
+    buffer_ = grpc::ByteBuffer(&queue_.front(), 1);
     queue_.pop_front();
-    buffer_ = grpc::ByteBuffer(&slice, 1);
     writing_ = true;
     last_sent_ = feed_->options_.clock();
     grpc::WriteOptions options;
@@ -265,7 +265,7 @@ class WatchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
 
   absl::Mutex mu_;
   std::shared_ptr<WatchStream> self_ ABSL_GUARDED_BY(mu_);
-  std::deque<std::string> queue_ ABSL_GUARDED_BY(mu_);
+  std::deque<grpc::Slice> queue_ ABSL_GUARDED_BY(mu_);
   grpc::ByteBuffer buffer_ ABSL_GUARDED_BY(mu_);
   int64_t cursor_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Time cursor_time_ ABSL_GUARDED_BY(mu_) = absl::UnixEpoch();
@@ -289,6 +289,7 @@ ChangeFeed::ChangeFeed(Database* database, RpcRuntime* runtime, ChangeFeedOption
 ChangeFeed::~ChangeFeed() { Stop(); }
 
 absl::Status ChangeFeed::Open() {
+  if (!options_.frame) return absl::InvalidArgumentError("the change feed needs a frame function");
   ChangeLogBounds bounds;
   absl::Time last_time = absl::UnixEpoch();
   absl::Status s = database_->Read([&](SqlSession& session) {
@@ -349,6 +350,12 @@ void ChangeFeed::Unregister(const WatchStream* stream) {
 size_t ChangeFeed::watchers() const {
   absl::MutexLock lock(&mu_);
   return streams_.size();
+}
+
+grpc::Slice ChangeFeed::Framed(const ChangeEntry& entry) const {
+  ChangeEntry::Framed& f = *entry.framed;
+  absl::call_once(f.once, [&] { f.slice = grpc::Slice(options_.frame(entry)); });
+  return f.slice;
 }
 
 absl::StatusOr<int64_t> ChangeFeed::PruneNow() {

@@ -220,6 +220,8 @@ absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
       conn->Exec(options.synchronous == SqliteSynchronous::kFull ? "PRAGMA synchronous=FULL"
                                                                  : "PRAGMA synchronous=NORMAL");
   if (status.ok()) status = conn->Exec("PRAGMA foreign_keys=ON");
+  // Savepoint sub-journals (one per write of a group commit) stay in memory, not in temp files.
+  if (status.ok()) status = conn->Exec("PRAGMA temp_store=MEMORY");
   if (status.ok()) status = conn->Exec(absl::StrCat("PRAGMA cache_size=-", options.cache_kib));
   if (status.ok() && !options.read_only && options.wal_autocheckpoint_pages > 0) {
     status =

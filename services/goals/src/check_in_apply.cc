@@ -12,15 +12,12 @@ int ConfidenceBand(int confidence) {
   return 2;
 }
 
-absl::Status ApplyCheckIn(GoalsWrite& w, const CycleRecord& cycle, const ObjectiveRecord& objective,
-                          CycleTree& t, domain::KeyResultId node, KeyResultRecord& k,
-                          CheckInRecord& c) {
-  const KeyResultRecord before = k;
-  domain::RollupChanges changes;
+absl::Status ApplyMeasurement(CycleTree& t, domain::KeyResultId node, absl::Time now,
+                              KeyResultRecord& k, CheckInRecord& c,
+                              domain::RollupChanges& changes) {
   if (c.increment) {
     // Addition does not depend on order: an increment applies whenever it was observed.
-    const double base = k.has_value ? k.current_value : k.start_value;
-    const double value = base + *c.increment;
+    const double value = (k.has_value ? k.current_value : k.start_value) + *c.increment;
     if (absl::Status s = t.tree.SetKeyResultValue(node, value, &changes); !s.ok()) return s;
     c.value = value;
     k.current_value = value;
@@ -58,25 +55,40 @@ absl::Status ApplyCheckIn(GoalsWrite& w, const CycleRecord& cycle, const Objecti
     }
     k.latest_confidence = c.confidence;
   }
-  k.last_check_in_time = w.now;
+  k.last_check_in_time = now;
   const domain::KeyResultRollup r = t.tree.GetKeyResult(node);
   k.progress = r.progress;
   k.attainment = r.attainment;
   k.has_measure = r.has_measure;
+  return absl::OkStatus();
+}
+
+absl::Status StoreKeyResultState(GoalsWrite& w, const CycleRecord& cycle,
+                                 const ObjectiveRecord& objective, const std::string& path,
+                                 const KeyResultRecord& before, const KeyResultRecord& k) {
   if (absl::Status s = w.store.UpdateKeyResultState(k); !s.ok()) return s;
-  if (absl::Status s = w.store.InsertCheckIn(c, k.cycle, k); !s.ok()) return s;
   if (IsStale(before, cycle, objective.state, w.now)) {
     // A stale period ends with this check-in; the next one is reported again.
     if (absl::Status s = w.store.ClearStaleReport(k.id); !s.ok()) return s;
   }
-  const std::string path = PathOf(t, objective.id);
-  if (absl::Status s = w.changes.CheckIn(c, objective, cycle, path); !s.ok()) return s;
   const std::vector<std::string> fields = ChangedFields(
       ToProto(before, cycle, objective.state, w.now), ToProto(k, cycle, objective.state, w.now));
-  if (!fields.empty()) {
-    absl::Status s = w.changes.KeyResult(v1::CHANGE_KIND_KEY_RESULT_PROGRESS_CHANGED, k, objective,
-                                         cycle, path, fields, false);
-    if (!s.ok()) return s;
+  if (fields.empty()) return absl::OkStatus();
+  return w.changes.KeyResult(v1::CHANGE_KIND_KEY_RESULT_PROGRESS_CHANGED, k, objective, cycle, path,
+                             fields, false);
+}
+
+absl::Status ApplyCheckIn(GoalsWrite& w, const CycleRecord& cycle, const ObjectiveRecord& objective,
+                          CycleTree& t, domain::KeyResultId node, KeyResultRecord& k,
+                          CheckInRecord& c) {
+  const KeyResultRecord before = k;
+  domain::RollupChanges changes;
+  if (absl::Status s = ApplyMeasurement(t, node, w.now, k, c, changes); !s.ok()) return s;
+  if (absl::Status s = w.store.InsertCheckIn(c, k.cycle, k); !s.ok()) return s;
+  const std::string path = PathOf(t, objective.id);
+  if (absl::Status s = w.changes.CheckIn(c, objective, cycle, path); !s.ok()) return s;
+  if (absl::Status s = StoreKeyResultState(w, cycle, objective, path, before, k); !s.ok()) {
+    return s;
   }
   if (c.confidence && before.latest_confidence &&
       ConfidenceBand(*c.confidence) < ConfidenceBand(*before.latest_confidence)) {
@@ -84,7 +96,7 @@ absl::Status ApplyCheckIn(GoalsWrite& w, const CycleRecord& cycle, const Objecti
         w.changes.ConfidenceDropped(c, objective, cycle, path, *before.latest_confidence);
     if (!s.ok()) return s;
   }
-  return w.changes.Rollup(w.store, t, cycle, changes, node);
+  return w.changes.Rollup(w.store, t, cycle, changes, {node.value});
 }
 
 }  // namespace okr::goals

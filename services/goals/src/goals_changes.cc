@@ -302,9 +302,12 @@ absl::Status GoalsChanges::Team(v1::ChangeKind kind, const okr::org::v1::Team& t
 
 absl::Status GoalsChanges::Rollup(GoalsStore& store, const CycleTree& t, const CycleRecord& cycle,
                                   const domain::RollupChanges& changes,
-                                  std::optional<domain::KeyResultId> written) {
+                                  const absl::flat_hash_set<uint32_t>& written) {
+  absl::flat_hash_set<uint32_t> seen_key_results;
+  absl::flat_hash_set<uint32_t> seen_objectives;
   for (domain::KeyResultId k : changes.key_results) {
-    if (!t.tree.Contains(k) || (written && *written == k)) continue;
+    if (!t.tree.Contains(k) || written.contains(k.value)) continue;
+    if (!seen_key_results.insert(k.value).second) continue;
     const domain::KeyResultRollup r = t.tree.GetKeyResult(k);
     const KeyResultKey& key = t.key_result_keys[k.value];
     auto stored = store.FindKeyResult(key.objective, key.id);
@@ -331,6 +334,7 @@ absl::Status GoalsChanges::Rollup(GoalsStore& store, const CycleTree& t, const C
   }
   for (domain::ObjectiveId o : changes.objectives) {
     if (!t.tree.Contains(o)) continue;
+    if (!seen_objectives.insert(o.value).second) continue;
     const domain::ObjectiveRollup r = t.tree.GetObjective(o);
     const std::string& id = t.objective_ids[o.value];
     auto stored = store.FindObjective(id);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "okr/common/changelog/change_feed.h"
 #include "okr/goals/v1/change.pb.h"
@@ -68,12 +69,13 @@ class GoalsChanges {
   absl::Status Person(v1::ChangeKind kind, const okr::org::v1::Person& person);
   absl::Status Team(v1::ChangeKind kind, const okr::org::v1::Team& team);
 
-  // Writes back the roll-up of the nodes `changes` names (all but `written`, a key result whose
-  // row the caller writes itself) and reports each one that moved, with HEALTH_CHANGED and
-  // OBJECTIVE_COMPLETED where they apply. Replaces CycleTrees::WriteBack on the write paths.
+  // Writes back the roll-up of the nodes `changes` names (each once; all key results but the
+  // nodes in `written`, whose rows the caller writes itself) and reports each one that moved, with
+  // HEALTH_CHANGED and OBJECTIVE_COMPLETED where they apply. Replaces CycleTrees::WriteBack on the
+  // write paths.
   absl::Status Rollup(GoalsStore& store, const CycleTree& tree, const CycleRecord& cycle,
                       const domain::RollupChanges& changes,
-                      std::optional<domain::KeyResultId> written = std::nullopt);
+                      const absl::flat_hash_set<uint32_t>& written = {});
 
   const ReadContext& clock() const { return clock_; }
 

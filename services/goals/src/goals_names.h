@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace okr::goals {
 
@@ -18,6 +19,9 @@ struct KeyResultKey {
 
 // A new server-assigned id: 20 characters from [a-z0-9], random (about 103 bits).
 std::string NewResourceId();
+// An id like NewResourceId whose order follows `now`: rows keyed by it are appended at the end of
+// their indexes instead of at random places (check-ins, streamed in bulk).
+std::string NewTimeOrderedId(absl::Time now);
 
 // 1 to 63 characters from [a-z0-9-].
 bool IsValidResourceId(std::string_view id);

@@ -372,7 +372,7 @@ grpc::ServerUnaryReactor* GoalsService::CreateCheckIn(grpc::CallbackServerContex
       CheckInRecord& c = *check_in;
       c.objective = key.objective;
       c.key_result = key.id;
-      c.id = NewResourceId();
+      c.id = NewTimeOrderedId(w.now);
       c.author = w.access.caller();
       auto tree = w.tree(*cycle);
       if (!tree.ok()) return tree.status();

@@ -108,7 +108,6 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* GoalsService::WatchChanges(
     if (!subtree.empty() && entry.path.find(subtree) == std::string::npos) return false;
     return readers->MayRead(entry.scope);
   };
-  spec.frame = &FrameChange;
   spec.checkpoint = &FrameCheckpoint;
   return feed_->Watch(std::move(spec));
 }

@@ -127,8 +127,10 @@ class GoalsStore {
 
   // Streamed progress events (goals_store_events.cc): the ids applied, remembered for the dedupe
   // retention.
-  absl::StatusOr<bool> EventApplied(std::string_view event_id);
-  absl::Status RememberEvent(std::string_view event_id, absl::Time now);
+  // Remembers an event id unless it is known; false when it was (a duplicate). One statement
+  // for the common case; ForgetEvent undoes it for an event that is then rejected.
+  absl::StatusOr<bool> RememberEventOnce(std::string_view event_id, absl::Time now);
+  absl::Status ForgetEvent(std::string_view event_id);
   // Key results bound to a metric key, in every cycle (the caller checks cycle and objective).
   absl::StatusOr<std::vector<KeyResultRecord>> KeyResultsByMetric(std::string_view metric_key);
 

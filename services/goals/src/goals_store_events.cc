@@ -4,17 +4,17 @@
 
 namespace okr::goals {
 
-absl::StatusOr<bool> GoalsStore::EventApplied(std::string_view event_id) {
-  auto row = session_.QueryOne("SELECT 1 FROM goal_ingest_events WHERE tenant = ? AND event_id = ?",
-                               {tenant_, std::string(event_id)});
-  if (!row.ok()) return row.status();
-  return row->has_value();
+absl::StatusOr<bool> GoalsStore::RememberEventOnce(std::string_view event_id, absl::Time now) {
+  absl::Status s = session_.Exec(
+      "INSERT OR IGNORE INTO goal_ingest_events (tenant, event_id, applied_us) VALUES (?, ?, ?)",
+      {tenant_, std::string(event_id), absl::ToUnixMicros(now)});
+  if (!s.ok()) return s;
+  return session_.ChangedRows() == 1;
 }
 
-absl::Status GoalsStore::RememberEvent(std::string_view event_id, absl::Time now) {
-  return session_.Exec(
-      "INSERT INTO goal_ingest_events (tenant, event_id, applied_us) VALUES (?, ?, ?)",
-      {tenant_, std::string(event_id), absl::ToUnixMicros(now)});
+absl::Status GoalsStore::ForgetEvent(std::string_view event_id) {
+  return session_.Exec("DELETE FROM goal_ingest_events WHERE tenant = ? AND event_id = ?",
+                       {tenant_, std::string(event_id)});
 }
 
 absl::StatusOr<int64_t> ForgetEventsBefore(common::SqlSession& session, absl::Time before,

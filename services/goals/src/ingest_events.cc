@@ -1,9 +1,12 @@
 #include "services/goals/src/ingest_events.h"
 
+#include <algorithm>
 #include <cmath>
+#include <memory>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "okr/common/status/errors.h"
 #include "services/goals/src/check_in_apply.h"
@@ -25,36 +28,44 @@ EventError FromStatus(const absl::Status& status) {
   return Error(status.code(), common::ErrorReason(status), std::string(status.message()));
 }
 
-// A key result an event updates, with what the write needs to apply it.
+// A key result the write's events update: its state as the events so far left it (in memory
+// until the end of the write), and what the write needs to store it then.
 struct Target {
   KeyResultRecord key_result;
+  KeyResultRecord before;  // as stored when the write first touched it
   ObjectiveRecord objective;
   CycleRecord cycle;
+  CycleTree* tree = nullptr;
+  domain::KeyResultId node;
+  bool changed = false;
 };
 
-// Cycles and objectives read once per write.
-class Lookups {
+// The key results, metric bindings and cycles one write has read, and the roll-up changes its
+// events made; Flush stores each touched key result once and the ancestors' roll-up once.
+class IngestWrite {
  public:
-  explicit Lookups(GoalsStore& store) : store_(store) {}
+  explicit IngestWrite(GoalsWrite& w) : w_(w) {}
 
-  absl::StatusOr<const CycleRecord*> Cycle(const std::string& id) {
-    auto it = cycles_.find(id);
-    if (it == cycles_.end()) {
-      auto cycle = LoadCycle(store_, id);
-      if (!cycle.ok()) return cycle.status();
-      it = cycles_.emplace(id, *std::move(cycle)).first;
-    }
-    return &it->second;
-  }
+  // The targets of an event, or why it has none it can update.
+  absl::StatusOr<std::vector<Target*>> Targets(const v1::ProgressEvent& event,
+                                               std::optional<EventError>& error);
+  absl::Status Apply(const v1::ProgressEvent& event, const std::vector<Target*>& targets);
+  absl::Status Flush();
 
  private:
-  GoalsStore& store_;
+  absl::StatusOr<Target*> Load(KeyResultRecord key_result);
+  absl::StatusOr<const CycleRecord*> Cycle(const std::string& id);
+
+  GoalsWrite& w_;
+  absl::flat_hash_map<std::string, std::unique_ptr<Target>> targets_;       // by key result id
+  std::vector<Target*> order_;                                              // first touched first
+  absl::flat_hash_map<std::string, std::vector<std::string>> metric_keys_;  // -> key result ids
   absl::flat_hash_map<std::string, CycleRecord> cycles_;
+  absl::flat_hash_map<std::string, domain::RollupChanges> changes_;  // by cycle id
 };
 
-// Whether the key result can take the event's value; nullopt when it can.
-// Covers every check ApplyCheckIn makes for a streamed value, so an event that passes it applies
-// to all its targets or (storage failing) the whole write fails.
+// Covers every check ApplyMeasurement makes for a streamed value, against the key result as the
+// earlier events left it, so an event that passes applies to all its targets.
 std::optional<EventError> CheckTarget(const v1::ProgressEvent& event, const Target& t) {
   if (absl::Status s = CheckObjectiveOpen(t.objective, t.cycle); !s.ok()) return FromStatus(s);
   const domain::KeyResultType type = t.key_result.type;
@@ -68,7 +79,6 @@ std::optional<EventError> CheckTarget(const v1::ProgressEvent& event, const Targ
       return Error(absl::StatusCode::kInvalidArgument, "INCREMENT_NOT_ALLOWED",
                    "a BOOLEAN key result takes SET values 0 or 1, not increments", "mode");
     }
-    // Checked here, before anything of the event is applied, so that no target fails half-way.
     const KeyResultRecord& k = t.key_result;
     const double sum = (k.has_value ? k.current_value : k.start_value) + event.value();
     if (absl::Status s = domain::ValidateValue(type, sum); !s.ok()) {
@@ -83,56 +93,83 @@ std::optional<EventError> CheckTarget(const v1::ProgressEvent& event, const Targ
   return std::nullopt;
 }
 
-absl::StatusOr<std::optional<Target>> LoadTarget(GoalsStore& store, Lookups& lookups,
-                                                 KeyResultRecord key_result) {
-  auto objective = store.FindObjective(key_result.objective);
-  if (!objective.ok()) return objective.status();
-  if (!objective->has_value()) return std::optional<Target>();
-  auto cycle = lookups.Cycle((*objective)->cycle);
-  if (!cycle.ok()) return cycle.status();
-  return std::optional<Target>(Target{std::move(key_result), **std::move(objective), **cycle});
+absl::StatusOr<const CycleRecord*> IngestWrite::Cycle(const std::string& id) {
+  auto it = cycles_.find(id);
+  if (it == cycles_.end()) {
+    auto cycle = LoadCycle(w_.store, id);
+    if (!cycle.ok()) return cycle.status();
+    it = cycles_.emplace(id, *std::move(cycle)).first;
+  }
+  return &it->second;
 }
 
-// The key results an event targets, or why it has none it can update.
-absl::StatusOr<std::vector<Target>> Targets(GoalsStore& store, Lookups& lookups,
-                                            const v1::ProgressEvent& event,
-                                            std::optional<EventError>& error) {
-  std::vector<Target> targets;
+absl::StatusOr<Target*> IngestWrite::Load(KeyResultRecord key_result) {
+  auto known = targets_.find(key_result.id);
+  if (known != targets_.end()) return known->second.get();
+  auto objective = w_.store.FindObjective(key_result.objective);
+  if (!objective.ok()) return objective.status();
+  if (!objective->has_value()) return nullptr;
+  auto cycle = Cycle((*objective)->cycle);
+  if (!cycle.ok()) return cycle.status();
+  auto t = std::make_unique<Target>();
+  t->before = key_result;
+  t->key_result = std::move(key_result);
+  t->objective = **std::move(objective);
+  t->cycle = **cycle;
+  Target* raw = t.get();
+  targets_.emplace(raw->key_result.id, std::move(t));
+  return raw;
+}
+
+absl::StatusOr<std::vector<Target*>> IngestWrite::Targets(const v1::ProgressEvent& event,
+                                                          std::optional<EventError>& error) {
+  std::vector<Target*> targets;
   if (event.target_case() == v1::ProgressEvent::kKeyResult) {
     const auto key = KeyResultKeyFromName(event.key_result());
-    std::optional<KeyResultRecord> found;
+    Target* target = nullptr;
     if (key) {
-      auto k = store.FindKeyResult(key->objective, key->id);
-      if (!k.ok()) return k.status();
-      found = *std::move(k);
+      auto known = targets_.find(key->id);
+      if (known != targets_.end() && known->second->key_result.objective == key->objective) {
+        target = known->second.get();
+      } else {
+        auto k = w_.store.FindKeyResult(key->objective, key->id);
+        if (!k.ok()) return k.status();
+        if (k->has_value()) {
+          auto loaded = Load(**std::move(k));
+          if (!loaded.ok()) return loaded.status();
+          target = *loaded;
+        }
+      }
     }
-    if (!found) {
+    if (target == nullptr) {
       error = Error(absl::StatusCode::kNotFound, "KEY_RESULT_NOT_FOUND",
                     absl::StrCat("no key result ", event.key_result()), "key_result");
       return targets;
     }
-    auto target = LoadTarget(store, lookups, *std::move(found));
-    if (!target.ok()) return target.status();
-    if (!target->has_value()) {
-      error = Error(absl::StatusCode::kNotFound, "KEY_RESULT_NOT_FOUND",
-                    absl::StrCat("no key result ", event.key_result()), "key_result");
-      return targets;
-    }
-    if ((error = CheckTarget(event, **target))) return targets;
-    targets.push_back(**std::move(target));
+    if ((error = CheckTarget(event, *target))) return targets;
+    targets.push_back(target);
     return targets;
   }
-  auto bound = store.KeyResultsByMetric(event.metric_key());
-  if (!bound.ok()) return bound.status();
-  for (KeyResultRecord& k : *bound) {
-    auto target = LoadTarget(store, lookups, std::move(k));
-    if (!target.ok()) return target.status();
-    if (!target->has_value()) continue;
-    const Target& t = **target;
+  auto bound = metric_keys_.find(event.metric_key());
+  if (bound == metric_keys_.end()) {
+    auto records = w_.store.KeyResultsByMetric(event.metric_key());
+    if (!records.ok()) return records.status();
+    std::vector<std::string> ids;
+    for (KeyResultRecord& k : *records) {
+      const std::string id = k.id;
+      auto loaded = Load(std::move(k));
+      if (!loaded.ok()) return loaded.status();
+      if (*loaded != nullptr) ids.push_back(id);
+    }
+    bound = metric_keys_.emplace(event.metric_key(), std::move(ids)).first;
+  }
+  for (const std::string& id : bound->second) {
+    Target* t = targets_.at(id).get();
     // Bound key results of closed cycles and of objectives that are not open are left alone.
-    if (t.cycle.state == CycleState::kClosed || !domain::HealthIsLive(t.objective.state)) continue;
-    if ((error = CheckTarget(event, t))) return std::vector<Target>();
-    targets.push_back(**std::move(target));
+    if (t->cycle.state == CycleState::kClosed || !domain::HealthIsLive(t->objective.state))
+      continue;
+    if ((error = CheckTarget(event, *t))) return std::vector<Target*>();
+    targets.push_back(t);
   }
   if (targets.empty()) {
     error = Error(absl::StatusCode::kNotFound, "UNKNOWN_METRIC_KEY",
@@ -141,6 +178,73 @@ absl::StatusOr<std::vector<Target>> Targets(GoalsStore& store, Lookups& lookups,
                   "metric_key");
   }
   return targets;
+}
+
+absl::Status IngestWrite::Apply(const v1::ProgressEvent& event,
+                                const std::vector<Target*>& targets) {
+  const absl::Time observed =
+      absl::FromUnixMicros(absl::ToUnixMicros(absl::FromUnixSeconds(event.observed_at().seconds()) +
+                                              absl::Nanoseconds(event.observed_at().nanos())));
+  for (Target* t : targets) {
+    if (t->tree == nullptr) {
+      auto tree = w_.tree(t->cycle);
+      if (!tree.ok()) return tree.status();
+      auto node = (*tree)->key_results.find(t->key_result.id);
+      if (node == (*tree)->key_results.end()) {
+        return absl::InternalError("key result missing from its cycle's tree");
+      }
+      t->tree = *tree;
+      t->node = node->second;
+    }
+    CheckInRecord c;
+    c.objective = t->key_result.objective;
+    c.key_result = t->key_result.id;
+    c.id = NewTimeOrderedId(w_.now);
+    c.source = CheckInSource::kStreamed;
+    c.event_id = event.event_id();
+    c.event_source = event.source();
+    c.observed_at = observed;
+    c.create_time = w_.now;
+    if (event.mode() == v1::PROGRESS_MODE_INCREMENT) {
+      c.increment = event.value();
+    } else {
+      c.value = event.value();
+    }
+    absl::Status s =
+        ApplyMeasurement(*t->tree, t->node, w_.now, t->key_result, c, changes_[t->cycle.id]);
+    if (!s.ok()) return s;
+    t->changed = true;
+    if (absl::Status i = w_.store.InsertCheckIn(c, t->key_result.cycle, t->key_result); !i.ok()) {
+      return i;
+    }
+    if (absl::Status r =
+            w_.changes.CheckIn(c, t->objective, t->cycle, PathOf(*t->tree, t->objective.id));
+        !r.ok()) {
+      return r;
+    }
+    if (std::find(order_.begin(), order_.end(), t) == order_.end()) order_.push_back(t);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IngestWrite::Flush() {
+  absl::flat_hash_map<std::string, absl::flat_hash_set<uint32_t>> written;
+  for (Target* t : order_) {
+    if (!t->changed) continue;
+    absl::Status s = StoreKeyResultState(
+        w_, t->cycle, t->objective, PathOf(*t->tree, t->objective.id), t->before, t->key_result);
+    if (!s.ok()) return s;
+    written[t->cycle.id].insert(t->node.value);
+  }
+  for (Target* t : order_) {
+    auto it = changes_.find(t->cycle.id);
+    if (it == changes_.end()) continue;
+    absl::Status s =
+        w_.changes.Rollup(w_.store, *t->tree, t->cycle, it->second, written[t->cycle.id]);
+    if (!s.ok()) return s;
+    changes_.erase(it);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -210,55 +314,29 @@ std::optional<EventError> CheckEvent(const v1::ProgressEvent& event, absl::Time 
 
 absl::Status ApplyEvents(GoalsWrite& w, const std::vector<const v1::ProgressEvent*>& events,
                          std::vector<EventOutcome>& outcomes) {
-  Lookups lookups(w.store);
+  IngestWrite write(w);
   for (const v1::ProgressEvent* event : events) {
     EventOutcome outcome{event->event_id(), std::nullopt};
-    auto applied = w.store.EventApplied(event->event_id());
-    if (!applied.ok()) return applied.status();
-    if (*applied) {
-      outcomes.push_back(std::move(outcome));
+    // The id is remembered first (one statement); a rejected event forgets it again.
+    auto fresh = w.store.RememberEventOnce(event->event_id(), w.now);
+    if (!fresh.ok()) return fresh.status();
+    if (!*fresh) {
+      outcomes.push_back(std::move(outcome));  // applied before: acknowledged again
       continue;
     }
     std::optional<EventError> error;
-    auto targets = Targets(w.store, lookups, *event, error);
+    auto targets = write.Targets(*event, error);
     if (!targets.ok()) return targets.status();
     if (error) {
+      if (absl::Status s = w.store.ForgetEvent(event->event_id()); !s.ok()) return s;
       outcome.error = std::move(error);
       outcomes.push_back(std::move(outcome));
       continue;
     }
-    const absl::Time observed = absl::FromUnixMicros(
-        absl::ToUnixMicros(absl::FromUnixSeconds(event->observed_at().seconds()) +
-                           absl::Nanoseconds(event->observed_at().nanos())));
-    for (Target& target : *targets) {
-      auto tree = w.tree(target.cycle);
-      if (!tree.ok()) return tree.status();
-      auto node = (*tree)->key_results.find(target.key_result.id);
-      if (node == (*tree)->key_results.end()) {
-        return absl::InternalError("key result missing from its cycle's tree");
-      }
-      CheckInRecord c;
-      c.objective = target.key_result.objective;
-      c.key_result = target.key_result.id;
-      c.id = NewResourceId();
-      c.source = CheckInSource::kStreamed;
-      c.event_id = event->event_id();
-      c.event_source = event->source();
-      c.observed_at = observed;
-      c.create_time = w.now;
-      if (event->mode() == v1::PROGRESS_MODE_INCREMENT) {
-        c.increment = event->value();
-      } else {
-        c.value = event->value();
-      }
-      absl::Status s = ApplyCheckIn(w, target.cycle, target.objective, **tree, node->second,
-                                    target.key_result, c);
-      if (!s.ok()) return s;
-    }
-    if (absl::Status s = w.store.RememberEvent(event->event_id(), w.now); !s.ok()) return s;
+    if (absl::Status s = write.Apply(*event, *targets); !s.ok()) return s;
     outcomes.push_back(std::move(outcome));
   }
-  return absl::OkStatus();
+  return write.Flush();
 }
 
 }  // namespace okr::goals

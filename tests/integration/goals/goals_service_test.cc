@@ -64,7 +64,9 @@ class GoalsServiceTest : public ::testing::Test {
         std::make_unique<common::RpcRuntime>(executor_.get(), &tokens_, "goals.okr-suite", false);
     GoalsOptions options;
     options.clock = [this] { return absl::FromUnixMicros(now_us_.load()); };
-    feed_ = std::make_unique<common::ChangeFeed>(database_.get(), runtime_.get());
+    common::ChangeFeedOptions feed_options;
+    feed_options.frame = &FrameChange;
+    feed_ = std::make_unique<common::ChangeFeed>(database_.get(), runtime_.get(), feed_options);
     ASSERT_TRUE(feed_->Open().ok());
     goals_ = std::make_unique<GoalsService>(runtime_.get(), database_.get(), feed_.get(),
                                             &page_tokens_, options);

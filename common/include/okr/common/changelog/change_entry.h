@@ -2,10 +2,13 @@
 // watcher filters on kept beside the service's own serialized payload.
 #pragma once
 
+#include <grpcpp/support/slice.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 
+#include "absl/base/call_once.h"
 #include "absl/time/time.h"
 
 namespace okr::common {
@@ -31,6 +34,13 @@ struct ChangeEntry {
   std::string scope;
   // The service's serialized change message, without its position and commit time.
   std::string payload;
+
+  // The stream message built from it, once, and shared by every watcher that sends it.
+  struct Framed {
+    absl::once_flag once;
+    grpc::Slice slice;
+  };
+  std::shared_ptr<Framed> framed = std::make_shared<Framed>();
 };
 
 using ChangeEntryPtr = std::shared_ptr<const ChangeEntry>;

@@ -39,6 +39,9 @@ struct ChangeFeedOptions {
   // Entries read from the database at a time by a watcher catching up.
   int page = 256;
   std::function<absl::Time()> clock = [] { return absl::Now(); };
+  // The serialized stream message for an entry (with its resume token and commit time); built
+  // once per entry and shared by every watcher.
+  std::function<std::string(const ChangeEntry&)> frame;
 };
 
 // The entries one write appends. The write's done callback publishes them once it committed.
@@ -59,8 +62,6 @@ struct WatchSpec {
   // Whether the watcher gets this entry of its tenant. Runs on the executor; may read. An error
   // ends the stream with UNAVAILABLE (the consumer resumes from its last token), never skips.
   std::function<absl::StatusOr<bool>(const ChangeEntry&)> matches;
-  // The serialized stream message for an entry (with its resume token and commit time).
-  std::function<std::string(const ChangeEntry&)> frame;
   // The serialized stream message for a checkpoint at `seq`.
   std::function<std::string(int64_t seq, absl::Time commit_time, bool caught_up)> checkpoint;
   // The request id and method, for the log.
@@ -99,6 +100,8 @@ class ChangeFeed {
 
  private:
   friend class WatchStream;
+  // The entry's stream message, built on first use (a reference to shared bytes).
+  grpc::Slice Framed(const ChangeEntry& entry) const;
   void TimerLoop();
   void Register(const std::shared_ptr<WatchStream>& stream);
   void Unregister(const WatchStream* stream);
