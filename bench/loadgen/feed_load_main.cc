@@ -60,6 +60,7 @@ struct Config {
   std::string metric_keys = "bench.metric";
   std::string modes = "increment";
   int followers = 100;
+  int max_batch = 0;
   int channels = 0;
   double changes_per_s = 10000;
   double events_per_s = 0;
@@ -126,20 +127,46 @@ bool DecodeChange(google::protobuf::io::CodedInputStream* in, Decoded* out) {
   return true;
 }
 
-bool DecodeWatchResponse(google::protobuf::io::ZeroCopyInputStream* stream, Decoded* out) {
+// One length-delimited Change at the stream's position, appended to `out`.
+bool DecodeOneChange(google::protobuf::io::CodedInputStream* in, std::vector<Decoded>* out) {
+  uint32_t length = 0;
+  if (!in->ReadVarint32(&length)) return false;
+  const auto limit = in->PushLimit(static_cast<int>(length));
+  Decoded d;
+  d.change = true;
+  if (!DecodeChange(in, &d) || !in->ConsumedEntireMessage()) return false;
+  in->PopLimit(limit);
+  out->push_back(d);
+  return true;
+}
+
+// A WatchChangesResponse: one change (field 1), a batch of them (field 3, WatchChangesBatch
+// whose field 1 repeats Change) or a checkpoint (field 2, reported in `checkpoint`).
+bool DecodeWatchResponse(google::protobuf::io::ZeroCopyInputStream* stream,
+                         std::vector<Decoded>* out, bool* checkpoint) {
   google::protobuf::io::CodedInputStream in(stream);
   while (const uint32_t tag = in.ReadTag()) {
     const int field = WireFormatLite::GetTagFieldNumber(tag);
-    if (WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED &&
-        field == 1) {
+    const bool delimited =
+        WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED;
+    if (delimited && field == 1) {
+      if (!DecodeOneChange(&in, out)) return false;
+    } else if (delimited && field == 3) {
       uint32_t length = 0;
       if (!in.ReadVarint32(&length)) return false;
       const auto limit = in.PushLimit(static_cast<int>(length));
-      out->change = true;
-      if (!DecodeChange(&in, out) || !in.ConsumedEntireMessage()) return false;
+      while (const uint32_t inner = in.ReadTag()) {
+        if (WireFormatLite::GetTagFieldNumber(inner) == 1 &&
+            WireFormatLite::GetTagWireType(inner) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+          if (!DecodeOneChange(&in, out)) return false;
+        } else if (!WireFormatLite::SkipField(&in, inner)) {
+          return false;
+        }
+      }
+      if (!in.ConsumedEntireMessage()) return false;
       in.PopLimit(limit);
     } else {
-      if (field == 2) out->checkpoint = true;
+      if (field == 2) *checkpoint = true;
       if (!WireFormatLite::SkipField(&in, tag)) return false;
     }
   }
@@ -157,15 +184,27 @@ absl::Status CheckDecoder() {
   change->set_resource_name("objectives/o1/keyResults/k1");
   change->mutable_key_result()->set_title(std::string(300, 't'));
   change->mutable_changed_fields()->add_paths("progress");
-  std::string bytes = response.SerializeAsString();
-  grpc::Slice slice(bytes);
-  grpc::ByteBuffer buffer(&slice, 1);
-  grpc::ProtoBufferReader reader(&buffer);
-  Decoded decoded;
-  if (!DecodeWatchResponse(&reader, &decoded) || !decoded.change || decoded.checkpoint ||
-      decoded.kind != goals::CHANGE_KIND_KEY_RESULT_PROGRESS_CHANGED ||
-      decoded.commit_seconds != 1795000000 || decoded.commit_nanos != 123456789) {
-    return absl::InternalError("the WatchChangesResponse decoder disagrees with protobuf");
+  goals::WatchChangesResponse batch;
+  *batch.mutable_batch()->add_changes() = *change;
+  *batch.mutable_batch()->add_changes() = *change;
+  for (const auto& [message, count] :
+       {std::pair<const goals::WatchChangesResponse*, size_t>{&response, 1}, {&batch, 2}}) {
+    std::string bytes = message->SerializeAsString();
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer buffer(&slice, 1);
+    grpc::ProtoBufferReader reader(&buffer);
+    std::vector<Decoded> decoded;
+    bool checkpoint = false;
+    if (!DecodeWatchResponse(&reader, &decoded, &checkpoint) || checkpoint ||
+        decoded.size() != count) {
+      return absl::InternalError("the WatchChangesResponse decoder disagrees with protobuf");
+    }
+    for (const Decoded& d : decoded) {
+      if (d.kind != goals::CHANGE_KIND_KEY_RESULT_PROGRESS_CHANGED ||
+          d.commit_seconds != 1795000000 || d.commit_nanos != 123456789) {
+        return absl::InternalError("the WatchChangesResponse decoder disagrees with protobuf");
+      }
+    }
   }
   return absl::OkStatus();
 }
@@ -279,16 +318,23 @@ void Follower::OnReadDone(bool ok) {
   const absl::Time wall = absl::Now();
   const SteadyClock::time_point now = SteadyClock::now();
   if (!ok) return;  // The stream ended; OnDone follows.
-  Decoded decoded;
+  std::vector<Decoded> changes;
+  bool checkpoint = false;
   bool parsed = false;
   {
     grpc::ProtoBufferReader reader(&read_);
-    parsed = DecodeWatchResponse(&reader, &decoded);
+    parsed = DecodeWatchResponse(&reader, &changes, &checkpoint);
   }
   read_.Clear();
   if (!parsed) {
     ++tally_.undecodable;
-  } else if (decoded.change) {
+  } else if (checkpoint) {
+    if (!first_checkpoint_) {
+      first_checkpoint_ = true;
+      fleet_->OnFirstCheckpoint();
+    }
+  }
+  for (const Decoded& decoded : parsed ? changes : std::vector<Decoded>()) {
     total_changes_.fetch_add(1, std::memory_order_relaxed);
     if (decoded.kind == goals::CHANGE_KIND_CHECK_IN_CREATED) {
       total_check_ins_.fetch_add(1, std::memory_order_relaxed);
@@ -303,9 +349,6 @@ void Follower::OnReadDone(bool ok) {
       tally_.lags_us.push_back(static_cast<uint32_t>(
           std::clamp<int64_t>(micros, 0, std::numeric_limits<uint32_t>::max())));
     }
-  } else if (decoded.checkpoint && !first_checkpoint_) {
-    first_checkpoint_ = true;
-    fleet_->OnFirstCheckpoint();
   }
   StartRead(&read_);
 }
@@ -340,6 +383,8 @@ int Run(int argc, char** argv) {
       ->envname("OKR_FEED_TOKEN");
   app.add_option("--ingest-token", config.ingest_token, "JWT with the ingest role, for the writer")
       ->envname("OKR_INGEST_TOKEN");
+  app.add_option("--max-batch", config.max_batch,
+                 "WatchChangesRequest.max_batch_size (0: one change per message)");
   app.add_option("--followers", config.followers, "WatchChanges streams")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
@@ -412,7 +457,9 @@ int Run(int argc, char** argv) {
   if (absl::Status connected = WaitConnected(follower_channels, kConnectTimeout); !connected.ok()) {
     return Fail(absl::StrCat(config.target, ": ", connected.message()));
   }
-  const std::string watch_request = goals::WatchChangesRequest().SerializeAsString();
+  goals::WatchChangesRequest watch;
+  watch.set_max_batch_size(config.max_batch);
+  const std::string watch_request = watch.SerializeAsString();
   Fleet fleet;
   std::vector<std::unique_ptr<Follower>> followers;
   for (int i = 0; i < config.followers; ++i) {
@@ -583,6 +630,7 @@ int Run(int argc, char** argv) {
   nlohmann::ordered_json line;
   line["bench"] = "feed";
   line["followers"] = config.followers;
+  line["max_batch"] = config.max_batch;
   line["changes_per_s"] = Round1(static_cast<double>(in_window_total) / config.followers / seconds);
   line["lag_p50_ms"] = MicrosToMillis(PercentileOf(lags, 0.50));
   line["lag_p99_ms"] = MicrosToMillis(PercentileOf(lags, 0.99));

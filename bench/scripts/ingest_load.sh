@@ -23,7 +23,8 @@
 # MODES (mix: SET and INCREMENT), INGEST_MAX_UNACKED (passed to both servers as
 # --ingest-max-unacked when set; the servers' default is 1000), LOG_LEVEL (okr-goals --log-level,
 # default info), GOALS_FLAGS (more okr-goals flags, split on spaces), FOLLOWERS (100),
-# CHANGES_PER_S (10000), FEED_DURATION (10s), FEED_WARMUP (4s), WRITER_STREAMS (2), WRITER_BATCH
+# CHANGES_PER_S (10000), MAX_BATCH (100: the followers' WatchChangesRequest.max_batch_size; 0
+# for one change per message), FEED_DURATION (10s), FEED_WARMUP (4s), WRITER_STREAMS (2), WRITER_BATCH
 # (10), KEEP_WORK (1: keep the temp dir with the servers' logs).
 # Targets: >= 200k events/s and >= 0.4x the echo ceiling; p99 ack latency <= 50 ms at half the
 # maximum rate; feed: 100 followers at 10k changes/s with p99 delivery lag <= 100 ms.
@@ -42,6 +43,7 @@ metric_key_count="${METRIC_KEYS:-10}"
 modes="${MODES:-mix}"
 log_level="${LOG_LEVEL:-info}"
 followers="${FOLLOWERS:-100}"
+max_batch="${MAX_BATCH:-100}"
 changes_per_s="${CHANGES_PER_S:-10000}"
 feed_duration="${FEED_DURATION:-10s}"
 feed_warmup="${FEED_WARMUP:-4s}"
@@ -257,7 +259,7 @@ run_feed() {
   local feed_line
   feed_line="$("$bin/okr-feed-load" --target "127.0.0.1:$goals_port" --token "$admin_token" \
     --ingest-token "$ingest_token" --followers "$followers" --changes-per-s "$changes_per_s" \
-    --writer-streams "$writer_streams" --writer-batch "$writer_batch" \
+    --writer-streams "$writer_streams" --writer-batch "$writer_batch" --max-batch "$max_batch" \
     --metric-keys "$metric_keys" --duration "$feed_duration" --warmup "$feed_warmup" \
     --server-pid "$goals_pid")"
   echo "$feed_line"

@@ -74,7 +74,7 @@ class WatchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
     absl::MutexLock lock(&mu_);
     if (finished_ || !started_ || writing_ || !queue_.empty() || pumping_) return;
     if (now - last_sent_ < feed_->options_.checkpoint_interval) return;
-    queue_.push_back(grpc::Slice(spec_.checkpoint(cursor_, cursor_time_, caught_up_)));
+    queue_.push_back({grpc::Slice(spec_.checkpoint(cursor_, cursor_time_, caught_up_))});
     StartWriteLocked();
   }
 
@@ -115,7 +115,7 @@ class WatchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
       cursor_ = live;
       cursor_time_ = live_time;
       caught_up_ = true;
-      queue_.push_back(grpc::Slice(spec_.checkpoint(cursor_, cursor_time_, true)));
+      queue_.push_back({grpc::Slice(spec_.checkpoint(cursor_, cursor_time_, true))});
       StartWriteLocked();
       return;
     }
@@ -223,10 +223,10 @@ class WatchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
     }
     cursor_ = cursor;
     cursor_time_ = cursor_time;
-    for (grpc::Slice& f : frames) queue_.push_back(std::move(f));
+    QueueFramesLocked(frames);
     if (queue_.empty() && !caught_up_ && cursor_ >= initial_target_) {
       caught_up_ = true;
-      queue_.push_back(grpc::Slice(spec_.checkpoint(cursor_, cursor_time_, true)));
+      queue_.push_back({grpc::Slice(spec_.checkpoint(cursor_, cursor_time_, true))});
     }
     if (!queue_.empty()) {
       if (!writing_) StartWriteLocked();
@@ -240,16 +240,40 @@ class WatchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
     }
   }
 
+  void QueueFramesLocked(std::deque<grpc::Slice>& frames) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    const size_t max_batch = spec_.max_batch > 1 ? static_cast<size_t>(spec_.max_batch) : 1;
+    while (!frames.empty()) {
+      if (max_batch == 1 || frames.size() == 1) {
+        queue_.push_back({std::move(frames.front())});
+        frames.pop_front();
+        continue;
+      }
+      const size_t n = std::min(max_batch, frames.size());
+      std::vector<grpc::Slice> message;
+      message.reserve(n + 1);
+      size_t bytes = 0;
+      for (size_t i = 0; i < n; ++i) bytes += frames[i].size();
+      message.emplace_back(spec_.batch_header(bytes));
+      for (size_t i = 0; i < n; ++i) {
+        message.push_back(std::move(frames.front()));
+        frames.pop_front();
+      }
+      queue_.push_back(std::move(message));
+    }
+  }
+
   void StartWriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_ || writing_ || queue_.empty()) return;
-    // A reference to the shared bytes, not a copy.
-    buffer_ = grpc::ByteBuffer(&queue_.front(), 1);
+    // References to the shared bytes, not copies.
+    const std::vector<grpc::Slice>& message = queue_.front();
+    buffer_ = grpc::ByteBuffer(message.data(), message.size());
     queue_.pop_front();
     writing_ = true;
     last_sent_ = feed_->options_.clock();
-    grpc::WriteOptions options;
-    if (!queue_.empty()) options.set_buffer_hint();
-    StartWrite(&buffer_, options);
+    // No buffer hint: a hinted write can wait for a later one that never comes (the first
+    // message, which carries the initial metadata, is never sent: grpc/grpc#34231). Batches
+    // (WatchSpec::max_batch) are how a busy stream saves messages.
+    StartWrite(&buffer_);
   }
 
   void FinishLocked(const grpc::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -265,7 +289,8 @@ class WatchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
 
   absl::Mutex mu_;
   std::shared_ptr<WatchStream> self_ ABSL_GUARDED_BY(mu_);
-  std::deque<grpc::Slice> queue_ ABSL_GUARDED_BY(mu_);
+  // Messages to send, each one or more slices (a batch: its header, then the entries).
+  std::deque<std::vector<grpc::Slice>> queue_ ABSL_GUARDED_BY(mu_);
   grpc::ByteBuffer buffer_ ABSL_GUARDED_BY(mu_);
   int64_t cursor_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Time cursor_time_ ABSL_GUARDED_BY(mu_) = absl::UnixEpoch();

@@ -153,6 +153,15 @@ std::string FrameChange(const common::ChangeEntry& entry) {
   return out;
 }
 
+std::string FrameBatchHeader(size_t bytes) {
+  static_assert(static_cast<int>(v1::WatchChangesBatch::kChangesFieldNumber) ==
+                static_cast<int>(v1::WatchChangesResponse::kChangeFieldNumber));
+  std::string out;
+  AppendVarint(out, (static_cast<uint64_t>(v1::WatchChangesResponse::kBatchFieldNumber) << 3) | 2);
+  AppendVarint(out, bytes);
+  return out;
+}
+
 std::string FrameCheckpoint(int64_t seq, absl::Time commit_time, bool caught_up) {
   v1::WatchChangesResponse response;
   v1::WatchCheckpoint* checkpoint = response.mutable_checkpoint();

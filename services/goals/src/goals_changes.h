@@ -30,6 +30,10 @@ std::string ScopeOf(const ObjectiveRecord& objective);
 // token and commit time), or a checkpoint.
 std::string FrameChange(const common::ChangeEntry& entry);
 std::string FrameCheckpoint(int64_t seq, absl::Time commit_time, bool caught_up);
+// What goes before `bytes` of concatenated FrameChange messages to make them one
+// WatchChangesResponse.batch (WatchChangesBatch.changes has the same field number and wire form
+// as WatchChangesResponse.change).
+std::string FrameBatchHeader(size_t bytes);
 
 // The top-level fields of two states of a resource that differ (its etag and update time left
 // out), for `Change.changed_fields`.

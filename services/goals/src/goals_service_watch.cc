@@ -1,4 +1,5 @@
 // GoalsService.WatchChanges: the change feed with its filters and the caller's visibility.
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -96,6 +97,7 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* GoalsService::WatchChanges(
     if (!id.ok()) return fail(id.status());
     subtree = absl::StrCat("/", *id, "/");
   }
+  violations.Check(request.max_batch_size() >= 0, "max_batch_size", "must not be negative");
   if (absl::Status s = violations.ToStatus("INVALID_FILTER", "the filters are not valid");
       !s.ok()) {
     return fail(s);
@@ -109,6 +111,8 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* GoalsService::WatchChanges(
     return readers->MayRead(entry.scope);
   };
   spec.checkpoint = &FrameCheckpoint;
+  spec.max_batch = std::min(request.max_batch_size(), 1000);
+  spec.batch_header = &FrameBatchHeader;
   return feed_->Watch(std::move(spec));
 }
 

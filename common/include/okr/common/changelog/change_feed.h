@@ -64,8 +64,11 @@ struct WatchSpec {
   std::function<absl::StatusOr<bool>(const ChangeEntry&)> matches;
   // The serialized stream message for a checkpoint at `seq`.
   std::function<std::string(int64_t seq, absl::Time commit_time, bool caught_up)> checkpoint;
-  // The request id and method, for the log.
-  std::string description;
+  // When above 1, consecutive matching entries are sent up to this many per message:
+  // `batch_header(n)` gives the bytes put before n bytes of concatenated entry messages (the
+  // service's batch message, whose repeated field has the same wire form as a single change).
+  int max_batch = 0;
+  std::function<std::string(size_t bytes)> batch_header;
 };
 
 class WatchStream;
