@@ -153,8 +153,10 @@ FeedFollower::StreamEnd FeedFollower::RunStream(const std::string& token, bool* 
       absl::MutexLock lock(&mu_);
       ++stats_.resets;
     }
-    if (response.has_change()) {
-      const absl::Status handled = options_.handler(response.change());
+    // One change, or a batch of them (WatchChangesRequest.max_batch_size): each is handled and
+    // its token stored in order, so a stop inside a batch resumes right after the last handled.
+    auto handle = [&](const okr::goals::v1::Change& change) {
+      const absl::Status handled = options_.handler(change);
       if (!handled.ok()) {
         absl::MutexLock lock(&mu_);
         ++stats_.handler_failures;
@@ -163,17 +165,27 @@ FeedFollower::StreamEnd FeedFollower::RunStream(const std::string& token, bool* 
         } else {
           end.fatal = handled;
         }
-        ended_early = true;
-        break;
+        return false;
       }
-      end.fatal = SaveToken(response.change().resume_token());
-      if (!end.fatal.ok()) {
-        ended_early = true;
-        break;
-      }
+      end.fatal = SaveToken(change.resume_token());
+      if (!end.fatal.ok()) return false;
       end.progressed = true;
       absl::MutexLock lock(&mu_);
       ++stats_.changes_handled;
+      return true;
+    };
+    if (response.has_change() || response.has_batch()) {
+      if (response.has_change()) {
+        ended_early = !handle(response.change());
+      } else {
+        for (const okr::goals::v1::Change& change : response.batch().changes()) {
+          if (!handle(change)) {
+            ended_early = true;
+            break;
+          }
+        }
+      }
+      if (ended_early) break;
     } else if (response.has_checkpoint()) {
       const okr::goals::v1::WatchCheckpoint& checkpoint = response.checkpoint();
       const bool save = save_checkpoint && !checkpoint.resume_token().empty();

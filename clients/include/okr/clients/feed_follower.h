@@ -29,7 +29,9 @@ struct FeedFollowerOptions {
   // Empty sends no authorization header.
   std::string bearer_token;
 
-  // The filters (kinds, cycle, objective). Its resume_token is ignored: the store decides.
+  // The filters (kinds, cycle, objective) and max_batch_size (set it to take busy feeds in
+  // batches; each change is still handled, and its token stored, one at a time). Its
+  // resume_token is ignored: the store decides.
   okr::goals::v1::WatchChangesRequest request;
 
   // Required. Where the position is loaded from at every (re)connect and saved after every
