@@ -71,13 +71,8 @@ class GoalsServer {
 
   // Starts (or restarts) the process; returns why it is not serving, empty when it is.
   std::string Start() {
-    if (process_ != nullptr) {
-      process_.reset();
-      // ServiceProcess reads the port from the first "serving" line of its log, which it appends
-      // to: keep the previous run's log under another name.
-      const std::string log = dir_.path() + "/goals.log";
-      std::rename(log.c_str(), (log + "." + std::to_string(++restarts_)).c_str());
-    }
+    // A restart appends to the same log; ServiceProcess reads the port from the new lines.
+    process_.reset();
     auto server = test_support::ServiceProcess::Start("goals", dir_.path(), flags_);
     if (!server.ok()) return "okr-goals did not start: " + std::string(server.status().message());
     process_ = *std::move(server);
@@ -98,7 +93,6 @@ class GoalsServer {
   test_support::TempDir dir_;
   std::vector<std::string> flags_;
   std::unique_ptr<test_support::ServiceProcess> process_;
-  int restarts_ = 0;
 };
 
 inline std::unique_ptr<grpc::ClientContext> Context(const std::string& token,

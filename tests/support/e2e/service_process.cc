@@ -22,13 +22,14 @@ std::string E2eToken(const std::string& tenant, const std::string& subject,
 
 namespace {
 
-// The port from the service's `"msg":"serving"` log line, once it appears.
+// The port from the service's `"msg":"serving"` log line, once it appears after byte `from` (the
+// log is appended to: a restarted service's earlier lines name a port that is gone).
 absl::StatusOr<int> WaitForServingPort(Subprocess& process, const std::string& log_path,
-                                       absl::Duration timeout) {
+                                       size_t from, absl::Duration timeout) {
   const absl::Time give_up = absl::Now() + timeout;
   while (absl::Now() < give_up) {
     const std::string log = ReadFile(log_path);
-    const size_t at = log.find("\"msg\":\"serving\"");
+    const size_t at = log.size() > from ? log.find("\"msg\":\"serving\"", from) : std::string::npos;
     if (at != std::string::npos) {
       const size_t newline = log.rfind('\n', at);
       const size_t line_start = newline == std::string::npos ? 0 : newline + 1;
@@ -64,6 +65,7 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
   std::vector<std::string> argv = {BinDir() + "/okr-" + name, "--listen", "127.0.0.1:0", "--db",
                                    dir + "/" + name + ".db"};
   argv.insert(argv.end(), extra_flags.begin(), extra_flags.end());
+  const size_t log_before = ReadFile(service->log_path_).size();
   auto process = Subprocess::Start(argv,
                                    {{"OKR_JWT_SECRET", kE2eSecret},
                                     {"OKR_JWT_ISSUER", kE2eIssuer},
@@ -71,7 +73,8 @@ absl::StatusOr<std::unique_ptr<ServiceProcess>> ServiceProcess::Start(
                                    service->log_path_);
   if (!process.ok()) return process.status();
   service->process_ = *std::move(process);
-  auto port = WaitForServingPort(*service->process_, service->log_path_, absl::Seconds(30));
+  auto port =
+      WaitForServingPort(*service->process_, service->log_path_, log_before, absl::Seconds(30));
   if (!port.ok()) return port.status();
   service->port_ = *port;
   const std::string address = "127.0.0.1:" + std::to_string(service->port_);
