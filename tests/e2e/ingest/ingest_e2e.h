@@ -323,4 +323,28 @@ inline absl::StatusOr<clients::IngestClientPtr> NewIngestClient(
   return clients::IngestClient::Create(std::move(options));
 }
 
+// One okr-goals for a test suite and a fresh tenant (people seeded) for each test, named
+// `<prefix><test name>`.
+class GoalsSuite : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new GoalsServer({"--drain-period", "0s"});
+    problem_ = server_->Start();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void StartTenant(const std::string& prefix) {
+    ASSERT_EQ(problem_, "");
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    tenant_ = std::make_unique<Tenant>(server_->channel(), prefix + info->name());
+    tenant_->SeedPeople();
+  }
+
+  static inline GoalsServer* server_ = nullptr;
+  static inline std::string problem_;
+  std::unique_ptr<Tenant> tenant_;
+};
+
 }  // namespace okr::e2e

@@ -87,21 +87,11 @@ class RawStream {
   std::map<std::string, gv1::ProgressEventError> errors_;
 };
 
-class IngestErrorsTest : public ::testing::Test {
+class IngestErrorsTest : public GoalsSuite {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new GoalsServer({"--drain-period", "0s"});
-    problem_ = server_->Start();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
   void SetUp() override {
-    ASSERT_EQ(problem_, "");
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    tenant_ = std::make_unique<Tenant>(server_->channel(), std::string("t-ingerr-") + info->name());
-    tenant_->SeedPeople();
+    StartTenant("t-ingerr-");
+    ASSERT_FALSE(HasFailure());
     const gv1::Cycle cycle = tenant_->NewCycle();
     objective_ = tenant_->NewObjective(cycle, "Measured");
     kr_ = tenant_->NewKeyResult(objective_, 0, 1000, "e.metric");
@@ -117,9 +107,6 @@ class IngestErrorsTest : public ::testing::Test {
 
   absl::Time At(int seconds) const { return base_ + absl::Seconds(seconds); }
 
-  static inline GoalsServer* server_ = nullptr;
-  static inline std::string problem_;
-  std::unique_ptr<Tenant> tenant_;
   gv1::Objective objective_;
   gv1::KeyResult kr_;
   absl::Time base_;

@@ -115,27 +115,9 @@ void Ingest(Tenant& tenant, const std::shared_ptr<grpc::Channel>& channel,
   EXPECT_TRUE(answers.Errors().empty());
 }
 
-class WatchChangesTest : public ::testing::Test {
+class WatchChangesTest : public GoalsSuite {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new GoalsServer({"--drain-period", "0s"});
-    problem_ = server_->Start();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_EQ(problem_, "");
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    tenant_ = std::make_unique<Tenant>(server_->channel(), std::string("t-watch-") + info->name());
-    tenant_->SeedPeople();
-    ASSERT_FALSE(HasFailure());
-  }
-
-  static inline GoalsServer* server_ = nullptr;
-  static inline std::string problem_;
-  std::unique_ptr<Tenant> tenant_;
+  void SetUp() override { StartTenant("t-watch-"); }
 };
 
 TEST_F(WatchChangesTest, FollowerDroppingItsStreamAtRandomSeesEveryChangeOnceInOrder) {
