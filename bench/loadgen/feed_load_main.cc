@@ -539,9 +539,10 @@ int Run(int argc, char** argv) {
                                                  : 0.0;
   if (calibrate) {
     if (changes_per_event <= 0) {
+      const int64_t acked = writer->acked_total();
       writer.reset();
       stop_followers();
-      return Fail(absl::StrCat("calibration: ", writer->acked_total(),
+      return Fail(absl::StrCat("calibration: ", acked,
                                " events acknowledged but follower 0 received ", changes,
                                " changes and no check-in; are the metric keys bound to key "
                                "results of an ACTIVE cycle?"));
