@@ -52,76 +52,13 @@ for tool in okr-goals okr-token okr-loadgen okr-goals-seed okr-echo-server; do
 done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/okr-goals-load.XXXXXX")"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [[ "${KEEP_WORK:-0}" == 1 ]]; then
-    echo "goals_load.sh: kept $work" >&2
-  else
-    rm -rf "$work"
-  fi
-}
+# shellcheck source=bench/scripts/bench_lib.sh
+source "$repo/bench/scripts/bench_lib.sh"
 trap cleanup EXIT
 
-# A fresh HS256 secret per run; okr-goals and okr-token read these variables.
-OKR_JWT_SECRET="bench-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
-export OKR_JWT_SECRET
-export OKR_JWT_ISSUER=okr-bench
-export OKR_JWT_AUDIENCE=okr-suite
+use_fresh_jwt_secret
 # people/p0 (created by the seeder) acting as an administrator of tenant "bench".
 admin_token="$("$bin/okr-token" --tenant bench --subject p0 --roles admin --ttl 12h)"
-
-# median <numbers...>: the middle value (the upper middle one for an even count).
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int(NR / 2) + 1] }'; }
-
-# Reads one numeric field of a flat JSON line: json_number '{"a":1.5}' a -> 1.5.
-json_number() { grep -o "\"$2\":[-0-9.e+]*" <<<"$1" | head -1 | cut -d: -f2; }
-
-# port_open <port>: whether something accepts connections on 127.0.0.1:<port>.
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# start_goals <log>: starts okr-goals on a free port; sets goals_pid and goals_port. The script
-# picks the port (the server's own report of a port 0 listener is an info log line, absent at
-# --log-level warn) and retries with another one if the server loses the race for it.
-start_goals() {
-  local log="$1"
-  for _ in $(seq 1 10); do
-    goals_port=$((20000 + RANDOM % 40000))
-    port_open "$goals_port" && continue
-    "$bin/okr-goals" --listen "127.0.0.1:$goals_port" --db "$work/goals.db" \
-      --log-level "$log_level" >>"$log" 2>&1 &
-    goals_pid=$!
-    pids+=("$goals_pid")
-    for _ in $(seq 1 200); do
-      port_open "$goals_port" && return 0
-      kill -0 "$goals_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -0 "$goals_pid" 2>/dev/null && die "okr-goals did not listen within 20 s"
-  done
-  die "okr-goals did not start; see its log: $(tail -5 "$log")"
-}
-
-stop_goals() {
-  kill -TERM "$goals_pid" 2>/dev/null || true
-  wait "$goals_pid" 2>/dev/null || true
-}
-
-# start_echo: starts okr-echo-server on a free port; sets echo_pid and echo_port.
-start_echo() {
-  "$bin/okr-echo-server" --listen 127.0.0.1:0 >"$work/echo.port" 2>"$work/echo.log" &
-  echo_pid=$!
-  pids+=("$echo_pid")
-  echo_port=""
-  for _ in $(seq 1 100); do
-    echo_port="$(head -1 "$work/echo.port" || true)"
-    [[ -n "$echo_port" ]] && return 0
-    kill -0 "$echo_pid" 2>/dev/null || die "okr-echo-server exited: $(cat "$work/echo.log")"
-    sleep 0.1
-  done
-  die "okr-echo-server did not print its port within 10 s"
-}
 
 # loadgen <port> <args...>: one JSON line on stdout.
 loadgen() {
@@ -132,8 +69,9 @@ loadgen() {
 }
 
 run_load() {
+  # shellcheck disable=SC2119  # start_echo takes the echo server's flags, none here
   start_echo
-  start_goals "$work/goals.log"
+  start_goals "$work/goals.log" "$work/goals.db"
   local seed
   seed="$("$bin/okr-goals-seed" --target "127.0.0.1:$goals_port" --token "$admin_token" \
     --people "$people" --objectives "$objectives" \
@@ -208,7 +146,7 @@ run_load() {
 run_memory() {
   local memory_objectives="${MEMORY_OBJECTIVES:-100000}"
   local memory_key_results="${MEMORY_KEY_RESULTS_PER_OBJECTIVE:-5}"
-  start_goals "$work/goals.log"
+  start_goals "$work/goals.log" "$work/goals.db"
   local seed
   seed="$("$bin/okr-goals-seed" --target "127.0.0.1:$goals_port" --token "$admin_token" \
     --people "$people" --objectives "$memory_objectives" \
@@ -221,7 +159,7 @@ run_memory() {
   # seconds, so the figure also covers state the service rebuilds after a restart (on start-up or
   # on first use) rather than only what the writes left behind.
   stop_goals
-  start_goals "$work/goals-restarted.log"
+  start_goals "$work/goals-restarted.log" "$work/goals.db"
   awk '{ printf "name: \"%s\"\n", $0 }' "$work/objectives.txt" >"$work/get_objective.txt"
   awk '{ printf "parent: \"%s\" check_in { value: %d }\n", $0, NR % 100 }' \
     "$work/key_results.txt" >"$work/create_check_in.txt"

@@ -70,16 +70,8 @@ for tool in "${tools[@]}"; do
 done
 
 work="$(mktemp -d -t okr-ingest-load.XXXXXX)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [[ "${KEEP_WORK:-0}" == 1 ]]; then
-    echo "ingest_load.sh: kept $work" >&2
-  else
-    rm -rf "$work"
-  fi
-}
+# shellcheck source=bench/scripts/bench_lib.sh
+source "$repo/bench/scripts/bench_lib.sh"
 trap cleanup EXIT
 
 max_unacked_flag=()
@@ -90,72 +82,17 @@ read -r -a goals_flags <<<"${GOALS_FLAGS:-}"
 metric_keys="$(seq -s, -f 'bench.m%g' 0 $((metric_key_count - 1)))"
 
 if [[ "$mode" != ceiling ]]; then
-  # A fresh HS256 secret per run; okr-goals and okr-token read these variables.
-  OKR_JWT_SECRET="bench-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
-  export OKR_JWT_SECRET
-  export OKR_JWT_ISSUER=okr-bench
-  export OKR_JWT_AUDIENCE=okr-suite
+  use_fresh_jwt_secret
   # people/p0 (created by the seeder) administers tenant "bench"; the ingest token is a backend's.
   admin_token="$("$bin/okr-token" --tenant bench --subject p0 --roles admin --ttl 12h)"
   ingest_token="$("$bin/okr-token" --tenant bench --subject ingest-bench --roles ingest \
     --ttl 12h)"
 fi
 
-# median <numbers...>: the middle value (the upper middle one for an even count).
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int(NR / 2) + 1] }'; }
-
-# Reads one numeric field of a flat JSON line: json_number '{"a":1.5}' a -> 1.5.
-json_number() { grep -o "\"$2\":[-0-9.e+]*" <<<"$1" | head -1 | cut -d: -f2; }
-
-# port_open <port>: whether something accepts connections on 127.0.0.1:<port>.
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# start_goals <log>: starts okr-goals on a free port with a fresh database; sets goals_pid and
-# goals_port. The script picks the port and retries with another one if the server loses the race.
-start_goals() {
-  local log="$1" db
-  db="$(mktemp -u "$work/goals.XXXXXX")"
-  for _ in $(seq 1 10); do
-    goals_port=$((20000 + RANDOM % 40000))
-    port_open "$goals_port" && continue
-    "$bin/okr-goals" --listen "127.0.0.1:$goals_port" --db "$db.db" --log-level "$log_level" \
-      "${max_unacked_flag[@]}" "${goals_flags[@]}" >>"$log" 2>&1 &
-    goals_pid=$!
-    pids+=("$goals_pid")
-    for _ in $(seq 1 200); do
-      port_open "$goals_port" && return 0
-      kill -0 "$goals_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -0 "$goals_pid" 2>/dev/null && die "okr-goals did not listen within 20 s"
-  done
-  die "okr-goals did not start; see its log: $(tail -5 "$log")"
-}
-
-stop_goals() {
-  kill -TERM "$goals_pid" 2>/dev/null || true
-  wait "$goals_pid" 2>/dev/null || true
-}
-
-# start_echo: starts okr-echo-server on a free port; sets echo_pid and echo_port.
-start_echo() {
-  "$bin/okr-echo-server" --listen 127.0.0.1:0 "${max_unacked_flag[@]}" >"$work/echo.port" \
-    2>"$work/echo.log" &
-  echo_pid=$!
-  pids+=("$echo_pid")
-  echo_port=""
-  for _ in $(seq 1 100); do
-    echo_port="$(head -1 "$work/echo.port" || true)"
-    [[ -n "$echo_port" ]] && return 0
-    kill -0 "$echo_pid" 2>/dev/null || die "okr-echo-server exited: $(cat "$work/echo.log")"
-    sleep 0.1
-  done
-  die "okr-echo-server did not print its port within 10 s"
-}
-
-stop_echo() {
-  kill -TERM "$echo_pid" 2>/dev/null || true
-  wait "$echo_pid" 2>/dev/null || true
+# start_fresh_goals <log>: start_goals with a fresh database and this script's okr-goals flags.
+start_fresh_goals() {
+  start_goals "$1" "$(mktemp -u "$work/goals.XXXXXX").db" "${max_unacked_flag[@]}" \
+    "${goals_flags[@]}"
 }
 
 # seed: one ACTIVE cycle, METRIC_KEYS objectives with one NUMERIC key result each, key result i
@@ -184,8 +121,8 @@ ingest_load() {
 
 # Sets max_events_per_s (median over the rounds) for run_latency.
 run_ingest() {
-  start_echo
-  start_goals "$work/goals-ingest.log"
+  start_echo "${max_unacked_flag[@]}"
+  start_fresh_goals "$work/goals-ingest.log"
   seed
   # Echo and goals alternate for ROUNDS rounds and the summary takes the median of each, so a
   # burst of other work on the machine does not land on one side only.
@@ -225,7 +162,7 @@ run_ingest() {
 
 # Uses max_events_per_s when run_ingest set it; otherwise measures it with one unpaced run.
 run_latency() {
-  start_goals "$work/goals-latency.log"
+  start_fresh_goals "$work/goals-latency.log"
   seed
   local max_line half_line
   if [[ -z "${max_events_per_s:-}" ]]; then
@@ -254,7 +191,7 @@ run_latency() {
 }
 
 run_feed() {
-  start_goals "$work/goals-feed.log"
+  start_fresh_goals "$work/goals-feed.log"
   seed
   local feed_line
   feed_line="$("$bin/okr-feed-load" --target "127.0.0.1:$goals_port" --token "$admin_token" \
@@ -278,7 +215,7 @@ run_feed() {
 }
 
 run_ceiling() {
-  start_echo
+  start_echo "${max_unacked_flag[@]}"
   local line rates=()
   for _ in $(seq 1 "$rounds"); do
     line="$(ingest_load echo ingest_echo)"

@@ -1,0 +1,83 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2154  # bin, work and log_level come from the sourcing script
+# Shared by the bench scripts (sourced, not run): process bookkeeping, tokens, JSON helpers and
+# starting okr-goals and okr-echo-server on loopback. The sourcing script sets `bin`, `work`,
+# `log_level` and defines `die` first.
+
+pids=()
+# cleanup: stops every process started here and removes the work dir (KEEP_WORK=1 keeps it).
+cleanup() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ "${KEEP_WORK:-0}" == 1 ]]; then
+    echo "$(basename "$0"): kept $work" >&2
+  else
+    rm -rf "$work"
+  fi
+}
+
+# use_fresh_jwt_secret: a fresh HS256 secret per run; okr-goals and okr-token read these variables.
+use_fresh_jwt_secret() {
+  OKR_JWT_SECRET="bench-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+  export OKR_JWT_SECRET
+  export OKR_JWT_ISSUER=okr-bench
+  export OKR_JWT_AUDIENCE=okr-suite
+}
+
+# median <numbers...>: the middle value (the upper middle one for an even count).
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int(NR / 2) + 1] }'; }
+
+# Reads one numeric field of a flat JSON line: json_number '{"a":1.5}' a -> 1.5.
+json_number() { grep -o "\"$2\":[-0-9.e+]*" <<<"$1" | head -1 | cut -d: -f2; }
+
+# port_open <port>: whether something accepts connections on 127.0.0.1:<port>.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# start_goals <log> <db> [okr-goals flags...]: starts okr-goals on a free port; sets goals_pid and
+# goals_port. The script picks the port (the server's own report of a port 0 listener is an info
+# log line, absent at --log-level warn) and retries with another one if the server loses the race.
+start_goals() {
+  local log="$1" db="$2"
+  shift 2
+  for _ in $(seq 1 10); do
+    goals_port=$((20000 + RANDOM % 40000))
+    port_open "$goals_port" && continue
+    "$bin/okr-goals" --listen "127.0.0.1:$goals_port" --db "$db" --log-level "$log_level" \
+      "$@" >>"$log" 2>&1 &
+    goals_pid=$!
+    pids+=("$goals_pid")
+    for _ in $(seq 1 200); do
+      port_open "$goals_port" && return 0
+      kill -0 "$goals_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -0 "$goals_pid" 2>/dev/null && die "okr-goals did not listen within 20 s"
+  done
+  die "okr-goals did not start; see its log: $(tail -5 "$log")"
+}
+
+stop_goals() {
+  kill -TERM "$goals_pid" 2>/dev/null || true
+  wait "$goals_pid" 2>/dev/null || true
+}
+
+# start_echo [okr-echo-server flags...]: starts okr-echo-server on a free port; sets echo_pid and
+# echo_port.
+start_echo() {
+  "$bin/okr-echo-server" --listen 127.0.0.1:0 "$@" >"$work/echo.port" 2>"$work/echo.log" &
+  echo_pid=$!
+  pids+=("$echo_pid")
+  echo_port=""
+  for _ in $(seq 1 100); do
+    echo_port="$(head -1 "$work/echo.port" || true)"
+    [[ -n "$echo_port" ]] && return 0
+    kill -0 "$echo_pid" 2>/dev/null || die "okr-echo-server exited: $(cat "$work/echo.log")"
+    sleep 0.1
+  done
+  die "okr-echo-server did not print its port within 10 s"
+}
+
+stop_echo() {
+  kill -TERM "$echo_pid" 2>/dev/null || true
+  wait "$echo_pid" 2>/dev/null || true
+}
