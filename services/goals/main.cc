@@ -2,6 +2,7 @@
 // progress ingest stream, served over gRPC.
 #include "okr/common/aip/page_token.h"
 #include "okr/common/changelog/change_feed.h"
+#include "okr/common/changelog/change_feed_flags.h"
 #include "okr/common/config/command_line.h"
 #include "okr/common/logging/log.h"
 #include "okr/common/server/service_binary.h"
@@ -17,16 +18,7 @@ int main(int argc, char** argv) {
   common::ServiceBinary binary("goals", "okr-suite goals service", "127.0.0.1:50051");
   binary.database_options().migrations = okr::goals::GoalsMigrations();
   std::string page_token_secret;
-  binary.command_line()
-      .app()
-      .add_option("--page-token-secret", page_token_secret,
-                  "key that seals list page tokens (at least 32 bytes; replicas must share it); "
-                  "empty: a random key per process, so tokens do not survive a restart")
-      ->envname("OKR_PAGE_TOKEN_SECRET");
-  binary.command_line().AddValidation([&page_token_secret] {
-    if (page_token_secret.empty() || page_token_secret.size() >= 32) return absl::OkStatus();
-    return absl::InvalidArgumentError("--page-token-secret must be at least 32 bytes");
-  });
+  binary.AddPageTokenSecretFlag(&page_token_secret);
   okr::goals::GoalsOptions goals_options;
   CLI::App& app = binary.command_line().app();
   common::AddDurationOption(app, "--default-check-in-cadence", &goals_options.default_cadence,
@@ -67,16 +59,7 @@ int main(int argc, char** argv) {
   });
   common::ChangeFeedOptions feed_options;
   feed_options.frame = &okr::goals::FrameChange;
-  common::AddDurationOption(app, "--change-retention", &feed_options.retention,
-                            "how long the change feed keeps changes; an older resume token is "
-                            "OUT_OF_RANGE (at least 1 second; 7 days by default)",
-                            "OKR_CHANGE_RETENTION");
-  common::AddDurationOption(app, "--change-prune-interval", &feed_options.prune_interval,
-                            "how often changes older than the retention are deleted",
-                            "OKR_CHANGE_PRUNE_INTERVAL");
-  common::AddDurationOption(app, "--watch-checkpoint-interval", &feed_options.checkpoint_interval,
-                            "a watcher sent nothing for this long gets a checkpoint",
-                            "OKR_WATCH_CHECKPOINT_INTERVAL");
+  common::AddChangeFeedFlags(binary.command_line(), feed_options);
   okr::goals::IngestOptions ingest_options;
   app.add_option("--ingest-max-unacked", ingest_options.max_unacked_events,
                  "most unanswered events the server holds per ingest stream")
@@ -89,13 +72,6 @@ int main(int argc, char** argv) {
                             "how often health and staleness are re-judged as time passes",
                             "OKR_DERIVED_EVENTS_INTERVAL");
   binary.command_line().AddValidation([&] {
-    if (feed_options.retention < absl::Seconds(1) ||
-        feed_options.prune_interval <= absl::ZeroDuration() ||
-        feed_options.checkpoint_interval < absl::Milliseconds(100)) {
-      return absl::InvalidArgumentError(
-          "--change-retention must be at least 1s, --change-prune-interval positive and "
-          "--watch-checkpoint-interval at least 100ms");
-    }
     if (ingest_options.max_unacked_events < 1 || ingest_options.max_unacked_events > 100000) {
       return absl::InvalidArgumentError("--ingest-max-unacked must be 1 to 100000");
     }

@@ -206,7 +206,9 @@ class WatchStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
             continue;
           }
         }
-        frames.push_back(feed_->Framed(*entry));
+        std::optional<std::string> own;
+        if (spec_.own_frame) own = spec_.own_frame(*entry);
+        frames.push_back(own.has_value() ? grpc::Slice(*std::move(own)) : feed_->Framed(*entry));
         cursor = entry->seq;
         cursor_time = entry->commit_time;
       }

@@ -23,10 +23,12 @@ int Millis(absl::Duration d) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
-    const ServerOptions& options, const std::vector<ServiceRegistration>& services) {
+    const ServerOptions& options, const std::vector<ServiceRegistration>& services,
+    std::shared_ptr<prometheus::Registry> registry) {
   std::unique_ptr<GrpcServer> self(new GrpcServer());
   self->options_ = options;
-  self->registry_ = std::make_shared<prometheus::Registry>();
+  self->registry_ =
+      registry != nullptr ? std::move(registry) : std::make_shared<prometheus::Registry>();
   self->grpc_metrics_ = std::make_unique<GrpcServerMetrics>(*self->registry_);
 
   grpc::EnableDefaultHealthCheckService(true);

@@ -61,7 +61,8 @@ grpc::ServerUnaryReactor* RpcRuntime::Start(
     reactor->Finish(ToGrpc(principal.status()));
     return reactor;
   }
-  Call call{*std::move(principal), RequestContextFor(*context)};
+  Call call{*std::move(principal), RequestContextFor(*context),
+            std::string(ExtractBearerToken(Header(*context, "authorization")).value_or(""))};
   executor_->Schedule(
       [this, context, reactor, call = std::move(call), body = std::move(body)]() mutable {
         if (absl::Duration delay = TestDelay(*context); delay > absl::ZeroDuration()) {

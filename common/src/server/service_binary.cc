@@ -33,6 +33,18 @@ void ServiceBinary::AddAddressFlag(const std::string& flag, const std::string& e
   command_line_.AddValidation([flag, value] { return ValidateHostPort(flag, *value); });
 }
 
+void ServiceBinary::AddPageTokenSecretFlag(std::string* secret) {
+  command_line_.app()
+      .add_option("--page-token-secret", *secret,
+                  "key that seals list page tokens (at least 32 bytes; replicas must share it); "
+                  "empty: a random key per process, so tokens do not survive a restart")
+      ->envname("OKR_PAGE_TOKEN_SECRET");
+  command_line_.AddValidation([secret] {
+    if (secret->empty() || secret->size() >= 32) return absl::OkStatus();
+    return absl::InvalidArgumentError("--page-token-secret must be at least 32 bytes");
+  });
+}
+
 std::optional<int> ServiceBinary::Init(int argc, const char* const* argv) {
   if (auto exit_code = command_line_.Parse(argc, argv)) return exit_code;
   InitLogging(name_, *ParseLogLevel(server_options_.log_level));
@@ -59,7 +71,8 @@ std::optional<int> ServiceBinary::Init(int argc, const char* const* argv) {
 
 int ServiceBinary::Serve(const std::vector<ServiceRegistration>& services,
                          const std::function<void()>& before_shutdown) {
-  const int exit_code = ServeUntilSignal(name_, server_options_, services, before_shutdown);
+  const int exit_code =
+      ServeUntilSignal(name_, server_options_, services, before_shutdown, registry_);
   executor_->Shutdown();
   database_->Close();
   return exit_code;

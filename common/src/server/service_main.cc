@@ -65,8 +65,9 @@ void AddDatabaseFlags(CommandLine& command_line, SqliteDatabaseOptions& options)
 
 int ServeUntilSignal(const std::string& service, const ServerOptions& options,
                      const std::vector<ServiceRegistration>& services,
-                     const std::function<void()>& before_shutdown) {
-  auto server = GrpcServer::Start(options, services);
+                     const std::function<void()>& before_shutdown,
+                     std::shared_ptr<prometheus::Registry> registry) {
+  auto server = GrpcServer::Start(options, services, std::move(registry));
   if (!server.ok()) {
     LogError("cannot start", {{"error", std::string(server.status().message())}});
     return 1;

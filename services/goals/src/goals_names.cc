@@ -28,27 +28,6 @@ absl::Status BadName(std::string_view field, std::string_view name, std::string_
 
 }  // namespace
 
-std::string NewResourceId() {
-  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  thread_local absl::BitGen gen;
-  std::string id(20, 'a');
-  for (char& c : id) c = kAlphabet[absl::Uniform(gen, 0u, 36u)];
-  return id;
-}
-
-std::string NewTimeOrderedId(absl::Time now) {
-  static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";  // ASCII order
-  thread_local absl::BitGen gen;
-  std::string id(20, '0');
-  uint64_t micros = static_cast<uint64_t>(std::max<int64_t>(0, absl::ToUnixMicros(now)));
-  for (int i = 10; i >= 0; --i) {  // 11 base-36 digits cover the microseconds until year 6000
-    id[static_cast<size_t>(i)] = kDigits[micros % 36];
-    micros /= 36;
-  }
-  for (size_t i = 11; i < id.size(); ++i) id[i] = kDigits[absl::Uniform(gen, 0u, 36u)];
-  return id;
-}
-
 bool IsValidResourceId(std::string_view id) {
   if (id.empty() || id.size() > 63) return false;
   for (char c : id) {

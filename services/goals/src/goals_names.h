@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "okr/common/aip/resource_id.h"
 
 namespace okr::goals {
 
@@ -17,11 +18,8 @@ struct KeyResultKey {
   bool operator==(const KeyResultKey&) const = default;
 };
 
-// A new server-assigned id: 20 characters from [a-z0-9], random (about 103 bits).
-std::string NewResourceId();
-// An id like NewResourceId whose order follows `now`: rows keyed by it are appended at the end of
-// their indexes instead of at random places (check-ins, streamed in bulk).
-std::string NewTimeOrderedId(absl::Time now);
+using common::NewResourceId;
+using common::NewTimeOrderedId;
 
 // 1 to 63 characters from [a-z0-9-].
 bool IsValidResourceId(std::string_view id);

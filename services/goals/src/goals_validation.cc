@@ -266,18 +266,6 @@ bool ValidTimestamp(const google::protobuf::Timestamp& t) {
          t.nanos() <= 999999999;
 }
 
-absl::Status ValidateRequestId(std::string_view id) {
-  if (id.empty()) return absl::OkStatus();
-  bool ok = id.size() == 36;
-  for (size_t i = 0; ok && i < id.size(); ++i) {
-    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    ok = dash ? id[i] == '-' : absl::ascii_isxdigit(static_cast<unsigned char>(id[i]));
-  }
-  if (ok) return absl::OkStatus();
-  return common::InvalidArgument("INVALID_REQUEST_ID", "request_id must be a UUID",
-                                 {{"request_id", "must be a UUID (36 characters)"}});
-}
-
 absl::StatusOr<std::vector<std::string>> MaskPaths(const google::protobuf::FieldMask& mask,
                                                    const std::vector<std::string>& allowed,
                                                    const std::vector<std::string>& all) {

@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "okr/common/aip/request_ids.h"
 #include "okr/goals/v1/check_in.pb.h"
 #include "okr/goals/v1/cycle.pb.h"
 #include "okr/goals/v1/key_result.pb.h"
@@ -24,8 +25,7 @@ absl::Status PrefixViolations(const absl::Status& status, std::string_view prefi
 // A timestamp from 1970 to 9999 with valid nanos (the range the store keeps).
 bool ValidTimestamp(const google::protobuf::Timestamp& t);
 
-// Empty, or a UUID (RFC 4122 text form, 36 characters): INVALID_ARGUMENT (INVALID_REQUEST_ID).
-absl::Status ValidateRequestId(std::string_view request_id);
+using common::ValidateRequestId;
 
 // The paths of an update mask, with `*` expanded to `all`; INVALID_ARGUMENT (UPDATE_MASK_REQUIRED,
 // INVALID_UPDATE_MASK) for a missing mask or a path not in `allowed`.

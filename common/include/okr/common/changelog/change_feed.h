@@ -69,6 +69,10 @@ struct WatchSpec {
   // service's batch message, whose repeated field has the same wire form as a single change).
   int max_batch = 0;
   std::function<std::string(size_t bytes)> batch_header;
+  // Optional. This watcher's own message for a matching entry when it must differ from the shared
+  // one (a service whose changes are redacted per reader: the author of anonymous feedback reads
+  // it whole); nullopt sends the shared frame. Runs on the executor.
+  std::function<std::optional<std::string>(const ChangeEntry&)> own_frame;
 };
 
 class WatchStream;

@@ -26,8 +26,11 @@ struct ServiceRegistration {
 class GrpcServer {
  public:
   // Starts serving. Every registered name (and "", the whole server) reports SERVING.
+  // `registry` holds the service's own metric families too (null: a registry of its own); the
+  // metrics port serves it.
   static absl::StatusOr<std::unique_ptr<GrpcServer>> Start(
-      const ServerOptions& options, const std::vector<ServiceRegistration>& services);
+      const ServerOptions& options, const std::vector<ServiceRegistration>& services,
+      std::shared_ptr<prometheus::Registry> registry = nullptr);
 
   ~GrpcServer();
 

@@ -20,6 +20,9 @@ namespace okr::common {
 struct Call {
   Principal principal;
   RequestContext request;
+  // The caller's verified bearer token, for calls made on the caller's behalf to another service
+  // (which then decides what the caller may read). Never logged.
+  std::string bearer_token;
 };
 
 // Test hook header: with test hooks on, a call's work starts this many milliseconds late.

@@ -2,6 +2,8 @@
 // token verifier, its database, the executor and the RPC runtime; then serving until SIGTERM.
 #pragma once
 
+#include <prometheus/registry.h>
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -35,6 +37,10 @@ class ServiceBinary {
   void AddAddressFlag(const std::string& flag, const std::string& env, std::string* value,
                       const std::string& description);
 
+  // Adds --page-token-secret (OKR_PAGE_TOKEN_SECRET), validated at start-up: the key that seals
+  // list page tokens; empty gives a random key per process.
+  void AddPageTokenSecretFlag(std::string* secret);
+
   // Parses flags, starts logging, builds the token verifier and opens the database. Returns an
   // exit code when the process must stop: 0 after --help, 2 for bad configuration, 1 when the
   // database cannot be opened.
@@ -43,6 +49,11 @@ class ServiceBinary {
   // Valid after a successful Init.
   Database& database() { return *database_; }
   RpcRuntime& runtime() { return *runtime_; }
+  // The token settings, for a service that mints its own service-identity tokens.
+  const AuthOptions& auth_options() const { return auth_options_; }
+  const ServerOptions& server_options() const { return server_options_; }
+  // Where the service registers its own metric families; served with the gRPC ones.
+  prometheus::Registry& metrics_registry() { return *registry_; }
 
   // Serves until SIGTERM or SIGINT, shuts down gracefully, finishes the executor's work and closes
   // the database. Returns the process exit code.
@@ -61,6 +72,7 @@ class ServiceBinary {
   std::unique_ptr<SqliteDatabase> database_;
   std::unique_ptr<ThreadPool> executor_;
   std::unique_ptr<RpcRuntime> runtime_;
+  std::shared_ptr<prometheus::Registry> registry_ = std::make_shared<prometheus::Registry>();
 };
 
 }  // namespace okr::common

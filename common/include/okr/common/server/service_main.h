@@ -26,6 +26,7 @@ void AddDatabaseFlags(CommandLine& command_line, SqliteDatabaseOptions& options)
 // code: 0 after a clean shutdown, 1 when the server could not start.
 int ServeUntilSignal(const std::string& service, const ServerOptions& options,
                      const std::vector<ServiceRegistration>& services,
-                     const std::function<void()>& before_shutdown = {});
+                     const std::function<void()>& before_shutdown = {},
+                     std::shared_ptr<prometheus::Registry> registry = nullptr);
 
 }  // namespace okr::common

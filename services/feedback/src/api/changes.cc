@@ -1,0 +1,43 @@
+#include "services/feedback/src/api/changes.h"
+
+#include "okr/common/changelog/resume_token.h"
+#include "services/feedback/src/api/proto_time.h"
+
+namespace okr::feedback {
+
+namespace v1 = ::okr::feedback::v1;
+
+absl::Status ChangeRecorder::AppendFor(const std::string& tenant, const v1::Change& change) {
+  common::ChangeEntry entry;
+  entry.tenant = tenant;
+  entry.commit_time = now_;
+  entry.kind = change.kind();
+  entry.resource = change.resource_name();
+  entry.payload = change.SerializeAsString();
+  return batch_.Append(session_, std::move(entry));
+}
+
+std::optional<v1::Change> StoredChange(const common::ChangeEntry& entry) {
+  v1::Change change;
+  if (!change.ParseFromString(entry.payload)) return std::nullopt;
+  return change;
+}
+
+std::string FrameChange(const common::ChangeEntry& entry, v1::Change change) {
+  change.set_resume_token(common::EncodeResumeToken(entry.seq));
+  *change.mutable_commit_time() = ToTimestamp(entry.commit_time);
+  v1::WatchChangesResponse response;
+  *response.mutable_change() = std::move(change);
+  return response.SerializeAsString();
+}
+
+std::string FrameCheckpoint(int64_t seq, absl::Time commit_time, bool caught_up) {
+  v1::WatchChangesResponse response;
+  v1::WatchCheckpoint* checkpoint = response.mutable_checkpoint();
+  checkpoint->set_resume_token(common::EncodeResumeToken(seq));
+  *checkpoint->mutable_commit_time() = ToTimestamp(commit_time);
+  checkpoint->set_caught_up(caught_up);
+  return response.SerializeAsString();
+}
+
+}  // namespace okr::feedback
