@@ -53,6 +53,12 @@ int main(int argc, char** argv) {
       ->envname("OKR_SERVICE_SIGNING_KEY_FILE");
   std::string page_token_secret;
   binary.AddPageTokenSecretFlag(&page_token_secret);
+  feedback::FeedbackOptions options;
+  app.add_option("--author-key-secret", options.author_key_secret,
+                 "key of the change feed's pseudonymous author keys for service identities "
+                 "(at least 32 bytes; replicas and restarts must share it); empty: derived from "
+                 "--jwt-secret with HS256, else a random key per process")
+      ->envname("OKR_AUTHOR_KEY_SECRET");
   common::ChangeFeedOptions feed_options;
   common::AddChangeFeedFlags(binary.command_line(), feed_options);
   absl::Duration derived_interval = absl::Seconds(10);
@@ -95,6 +101,11 @@ int main(int argc, char** argv) {
     }
   }
   feedback::ServiceTokens tokens(token_options);
+  if (options.author_key_secret.empty()) {
+    options.author_key_secret = token_options.algorithm == common::JwtAlgorithm::kHs256
+                                    ? "author-key\n" + token_options.signing_key
+                                    : common::PageTokenCodec::GenerateKey();
+  }
 
   const common::PageTokenCodec page_tokens(
       page_token_secret.empty() ? common::PageTokenCodec::GenerateKey() : page_token_secret);
@@ -130,7 +141,7 @@ int main(int argc, char** argv) {
   feedback::CachingGoalsDirectory goals(&goals_remote, goal_check_ttl);
 
   feedback::FeedbackService service(&binary.runtime(), &binary.database(), &feed, &page_tokens,
-                                    &org, &goals, &tokens);
+                                    &org, &goals, &tokens, options);
   feedback::DerivedEventScheduler scheduler(&service, derived_interval);
   scheduler.Start();
   return binary.Serve({{&service, okr::feedback::v1::FeedbackService::service_full_name()}}, [&] {

@@ -49,7 +49,7 @@ absl::StatusOr<bool> GoalsAccess::IsSteward(const Owner& owner) {
 }
 
 absl::StatusOr<bool> GoalsAccess::CanRead(const ObjectiveRecord& objective) {
-  if (objective.visibility == Visibility::kPublic || IsAdmin()) return true;
+  if (objective.visibility == Visibility::kPublic || IsAdmin() || IsServiceReader()) return true;
   auto steward = IsSteward(objective.owner);
   if (!steward.ok() || *steward) return steward;
   if (objective.owner.kind == OwnerKind::kTeam) {

@@ -13,6 +13,9 @@
 namespace okr::goals {
 
 inline constexpr char kGoalsAdminRole[] = "admin";
+// A service identity of the tenant (e.g. the feedback service assembling reviews): reads every
+// objective as an admin does, and writes only what a caller without roles may.
+inline constexpr char kGoalsServiceReaderRole[] = "service-reader";
 
 class GoalsAccess {
  public:
@@ -21,14 +24,15 @@ class GoalsAccess {
       : session_(session), principal_(principal) {}
 
   bool IsAdmin() const { return principal_.HasRole(kGoalsAdminRole); }
+  bool IsServiceReader() const { return principal_.HasRole(kGoalsServiceReaderRole); }
   // The caller's person id (the token's subject).
   const std::string& caller() const { return principal_.subject; }
 
   // The caller is the owner person or in their manager chain; for a team, its lead or in the lead's
   // manager chain. Admins are not stewards by this test (callers check IsAdmin themselves).
   absl::StatusOr<bool> IsSteward(const Owner& owner);
-  // PUBLIC, or the caller is an admin, a steward, a member of the owning team, or the owner of one
-  // of its key results.
+  // PUBLIC, or the caller is an admin, a service reader, a steward, a member of the owning team, or
+  // the owner of one of its key results.
   absl::StatusOr<bool> CanRead(const ObjectiveRecord& objective);
   // Admin or steward of the objective's owner.
   absl::StatusOr<bool> CanWrite(const ObjectiveRecord& objective);

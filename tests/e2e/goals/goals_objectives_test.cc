@@ -1598,6 +1598,38 @@ TEST_F(GoalsObjectivesTest, PrivateObjectivesAreReadOnlyByTheOwnerTheirManagersA
   EXPECT_TRUE(Contains(ObjectivesOfCycle(As("outsider"), cycle.name()), secret.name()));
 }
 
+TEST_F(GoalsObjectivesTest, AServiceReaderReadsPrivateObjectivesButWritesNothingMore) {
+  ASSERT_NO_FATAL_FAILURE(SeedOrg(admin_));
+  gv1::Cycle cycle = NewCycle(QuarterCycle("2027-Q1", 2027, 1));
+  ASSERT_FALSE(cycle.name().empty());
+  gv1::Objective secret =
+      NewObjective(WithVisibility(PersonObjective(cycle.name(), "dev", "Secret"),
+                                  gv1::OBJECTIVE_VISIBILITY_PRIVATE),
+                   As("dev"));
+  ASSERT_FALSE(secret.name().empty());
+
+  // A service identity with no person behind it, like the feedback service's own token.
+  const std::string service = test_support::E2eToken(tenant_, "svc-feedback", {"service-reader"});
+  gv1::Objective got;
+  ASSERT_TRUE(IsOk(GetObjective(service, secret.name(), &got)));
+  EXPECT_EQ(got.title(), "Secret");
+  gv1::ListObjectivesRequest owned;
+  owned.set_owner("people/dev");
+  EXPECT_TRUE(Contains(AllObjectives(service, owned), secret.name()));
+
+  // It may not write for anyone: not create, not edit, not delete.
+  EXPECT_TRUE(
+      IsError(CreateObjective(service, PersonObjective(cycle.name(), "dev", "Forged"), nullptr),
+              StatusCode::PERMISSION_DENIED, "OBJECTIVE_WRITE_DENIED"));
+  gv1::Objective edit = got;
+  edit.set_title("Edited by a service");
+  EXPECT_TRUE(IsError(UpdateObjective(service, edit, {"title"}, nullptr),
+                      StatusCode::PERMISSION_DENIED, "OBJECTIVE_WRITE_DENIED"));
+  EXPECT_TRUE(IsError(DeleteObjective(service, secret.name()), StatusCode::PERMISSION_DENIED,
+                      "OBJECTIVE_WRITE_DENIED"));
+  EXPECT_EQ(Read(secret.name()).title(), "Secret");
+}
+
 TEST_F(GoalsObjectivesTest, WritesFollowTheAuthorizationMatrix) {
   ASSERT_NO_FATAL_FAILURE(SeedOrg(admin_));
   gv1::Cycle cycle = NewCycle(QuarterCycle("2027-Q1", 2027, 1));

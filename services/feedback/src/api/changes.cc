@@ -7,12 +7,14 @@ namespace okr::feedback {
 
 namespace v1 = ::okr::feedback::v1;
 
-absl::Status ChangeRecorder::AppendFor(const std::string& tenant, const v1::Change& change) {
+absl::Status ChangeRecorder::AppendFor(const std::string& tenant, const v1::Change& change,
+                                       bool goal_private) {
   common::ChangeEntry entry;
   entry.tenant = tenant;
   entry.commit_time = now_;
   entry.kind = change.kind();
   entry.resource = change.resource_name();
+  if (goal_private) entry.scope = kPrivateGoalScope;
   entry.payload = change.SerializeAsString();
   return batch_.Append(session_, std::move(entry));
 }

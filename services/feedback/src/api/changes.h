@@ -22,12 +22,14 @@ class ChangeRecorder {
       : session_(session), batch_(batch), tenant_(std::move(tenant)), now_(now) {}
 
   // Appends `change` (kind, resource_name, actor, changed_fields and the full payload set; the
-  // position and commit time are the log's) for the write's tenant.
-  absl::Status Append(const ::okr::feedback::v1::Change& change) {
-    return AppendFor(tenant_, change);
+  // position and commit time are the log's) for the write's tenant. `goal_private`: the goal the
+  // payload links to is PRIVATE, so the feed shows the link only to those who linked it.
+  absl::Status Append(const ::okr::feedback::v1::Change& change, bool goal_private = false) {
+    return AppendFor(tenant_, change, goal_private);
   }
   // The same for a write made by the server across tenants.
-  absl::Status AppendFor(const std::string& tenant, const ::okr::feedback::v1::Change& change);
+  absl::Status AppendFor(const std::string& tenant, const ::okr::feedback::v1::Change& change,
+                         bool goal_private = false);
 
  private:
   common::SqlSession& session_;
@@ -35,6 +37,9 @@ class ChangeRecorder {
   const std::string tenant_;
   const absl::Time now_;
 };
+
+// The entry's scope when its payload links a PRIVATE goal.
+inline constexpr char kPrivateGoalScope[] = "private-goal";
 
 // The stored change of an entry.
 std::optional<::okr::feedback::v1::Change> StoredChange(const common::ChangeEntry& entry);

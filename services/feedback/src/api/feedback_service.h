@@ -31,6 +31,9 @@ struct FeedbackOptions {
   // Rows ListFeedback examines per call at most; past it a page may come back short (with a
   // next_page_token), so a reader who may see little of a large tenant still gets quick answers.
   int list_scan_limit = 5000;
+  // Keys the change feed's pseudonymous author keys (FeedbackRecord.author_key) for service
+  // identities. Must stay the same across restarts and replicas for the keys to.
+  std::string author_key_secret;
 };
 
 // What one write sees: the writer's session, the write's time, the change entries it appends

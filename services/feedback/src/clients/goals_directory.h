@@ -23,8 +23,10 @@ struct GoalsCaller {
 };
 
 struct GoalFacts {
-  bool is_private = false;  // the objective (of a key result: its objective) is PRIVATE
-  std::string cycle;        // `cycles/{id}`
+  bool is_private = false;   // the objective (of a key result: its objective) is PRIVATE
+  std::string cycle;         // `cycles/{id}`
+  std::string owner_person;  // the objective's owner: a person id, or
+  std::string owner_team;    // a team id
 };
 
 struct ObjectiveFacts {

@@ -49,6 +49,12 @@ absl::StatusOr<GoalFacts> GrpcGoalsDirectory::ReadGoal(const GoalsCaller& caller
     if (!status.ok()) return GoalError(status);
     facts.is_private = objective.visibility() == goals::OBJECTIVE_VISIBILITY_PRIVATE;
     facts.cycle = objective.cycle();
+    auto id_of = [](const std::string& name) {
+      const size_t slash = name.find('/');
+      return slash == std::string::npos ? std::string() : name.substr(slash + 1);
+    };
+    if (objective.has_owner_person()) facts.owner_person = id_of(objective.owner_person());
+    if (objective.has_owner_team()) facts.owner_team = id_of(objective.owner_team());
   }
   if (!goal.key_result.empty()) {
     grpc::ClientContext context;
