@@ -5,6 +5,7 @@
 
 #include "google/protobuf/util/time_util.h"
 #include "okr/common/changelog/resume_token.h"
+#include "okr/common/changelog/watch_request.h"
 #include "services/goals/src/goals_names.h"
 
 namespace okr::goals {
@@ -163,12 +164,7 @@ std::string FrameBatchHeader(size_t bytes) {
 }
 
 std::string FrameCheckpoint(int64_t seq, absl::Time commit_time, bool caught_up) {
-  v1::WatchChangesResponse response;
-  v1::WatchCheckpoint* checkpoint = response.mutable_checkpoint();
-  checkpoint->set_resume_token(common::EncodeResumeToken(seq));
-  *checkpoint->mutable_commit_time() = ToTimestamp(commit_time);
-  checkpoint->set_caught_up(caught_up);
-  return response.SerializeAsString();
+  return common::FrameCheckpointAs<v1::WatchChangesResponse>(seq, commit_time, caught_up);
 }
 
 absl::Status GoalsChanges::Add(v1::Change change, const std::string& partition,

@@ -7,7 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "okr/common/changelog/resume_token.h"
+#include "okr/common/changelog/watch_request.h"
 #include "okr/common/status/errors.h"
 #include "services/goals/src/goals_changes.h"
 #include "services/goals/src/goals_names.h"
@@ -59,32 +59,15 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* GoalsService::WatchChanges(
   auto principal = runtime_->Authenticate(*context);
   if (!principal.ok()) return fail(principal.status());
   v1::WatchChangesRequest request;
-  {
-    std::vector<grpc::Slice> slices;
-    std::string bytes;
-    const bool dumped = raw->Dump(&slices).ok();
-    for (const grpc::Slice& slice : slices) {
-      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-    }
-    if (!dumped || !request.ParseFromString(bytes)) {
-      return fail(common::InvalidArgument("MALFORMED_REQUEST", "the request could not be parsed"));
-    }
-  }
+  if (absl::Status s = common::ParseRawRequest(*raw, &request); !s.ok()) return fail(s);
   common::WatchSpec spec;
   spec.tenant = principal->tenant;
-  if (!request.resume_token().empty()) {
-    auto after = common::DecodeResumeToken(request.resume_token(), "resume_token");
-    if (!after.ok()) return fail(after.status());
-    spec.after = *after;
+  if (absl::Status s = common::SetWatchStart(request.resume_token(), spec); !s.ok()) {
+    return fail(s);
   }
-  absl::flat_hash_set<int> kinds;
   common::Violations violations;
-  for (int i = 0; i < request.kinds_size(); ++i) {
-    const int kind = request.kinds(i);
-    violations.Check(kind > v1::CHANGE_KIND_UNSPECIFIED && v1::ChangeKind_IsValid(kind),
-                     absl::StrCat("kinds[", i, "]"), "must be a known change kind");
-    kinds.insert(kind);
-  }
+  absl::flat_hash_set<int> kinds =
+      common::WatchKinds(request.kinds(), &v1::ChangeKind_IsValid, violations);
   std::string partition;
   if (!request.cycle().empty()) {
     auto id = CycleIdFromField(request.cycle(), "cycle");

@@ -11,6 +11,7 @@
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "okr/common/aip/request_ids.h"
+#include "okr/common/aip/update_mask.h"
 #include "okr/goals/v1/check_in.pb.h"
 #include "okr/goals/v1/cycle.pb.h"
 #include "okr/goals/v1/key_result.pb.h"
@@ -27,14 +28,8 @@ bool ValidTimestamp(const google::protobuf::Timestamp& t);
 
 using common::ValidateRequestId;
 
-// The paths of an update mask, with `*` expanded to `all`; INVALID_ARGUMENT (UPDATE_MASK_REQUIRED,
-// INVALID_UPDATE_MASK) for a missing mask or a path not in `allowed`.
-absl::StatusOr<std::vector<std::string>> MaskPaths(const google::protobuf::FieldMask& mask,
-                                                   const std::vector<std::string>& allowed,
-                                                   const std::vector<std::string>& all);
-
-// Whether an expanded update mask (MaskPaths) names `path`.
-bool HasPath(const std::vector<std::string>& paths, std::string_view path);
+using common::HasPath;
+using common::MaskPaths;
 
 // Cycles. `default_cadence` is the tenant default. The record has no id or times yet.
 absl::StatusOr<CycleRecord> CycleFromCreate(const ::okr::goals::v1::Cycle& cycle,

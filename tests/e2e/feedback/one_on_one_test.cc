@@ -234,7 +234,7 @@ TEST_F(OneOnOneTest, UpdateChecksMaskAndEtag) {
   grpc::Status s = Update(Token("rey"), change, {}, &out);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(FeedbackFields(s), ElementsAre("update_mask"));
-  for (const std::string& path : {"manager", "etag", "next_due_time", "bogus"}) {
+  for (const char* path : {"manager", "etag", "next_due_time", "bogus"}) {
     s = Update(Token("rey"), change, {path}, &out);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << path;
     EXPECT_THAT(FeedbackFields(s), ElementsAre("update_mask")) << path;

@@ -1,6 +1,7 @@
 #include "services/feedback/src/api/changes.h"
 
 #include "okr/common/changelog/resume_token.h"
+#include "okr/common/changelog/watch_request.h"
 #include "services/feedback/src/api/proto_time.h"
 
 namespace okr::feedback {
@@ -34,12 +35,7 @@ std::string FrameChange(const common::ChangeEntry& entry, v1::Change change) {
 }
 
 std::string FrameCheckpoint(int64_t seq, absl::Time commit_time, bool caught_up) {
-  v1::WatchChangesResponse response;
-  v1::WatchCheckpoint* checkpoint = response.mutable_checkpoint();
-  checkpoint->set_resume_token(common::EncodeResumeToken(seq));
-  *checkpoint->mutable_commit_time() = ToTimestamp(commit_time);
-  checkpoint->set_caught_up(caught_up);
-  return response.SerializeAsString();
+  return common::FrameCheckpointAs<v1::WatchChangesResponse>(seq, commit_time, caught_up);
 }
 
 }  // namespace okr::feedback

@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "okr/common/aip/etag.h"
+#include "okr/common/aip/update_mask.h"
 #include "okr/common/status/string_view.h"
 #include "services/feedback/src/api/proto_time.h"
 #include "services/feedback/src/domain/cadence.h"
@@ -123,30 +124,13 @@ absl::StatusOr<std::vector<std::string>> OneOnOnePaths(const google::protobuf::F
     return common::InvalidArgument("UPDATE_MASK_REQUIRED", "update_mask is required",
                                    {{"update_mask", "name the fields to update, or *"}});
   }
-  const std::vector<std::string>& allowed = OneOnOneMaskPaths();
-  std::vector<std::string> paths;
-  common::Violations violations;
-  for (const std::string& path : mask.paths()) {
-    if (path == "*") {
-      violations.Check(mask.paths_size() == 1, "update_mask", "* must be the only path");
-      paths = allowed;
-    } else if (std::find(allowed.begin(), allowed.end(), path) != allowed.end()) {
-      if (!HasPath(paths, path)) paths.push_back(path);
-    } else {
-      violations.Add("update_mask", absl::StrCat("'", path,
-                                                 "' is not an updatable field (output-only, "
-                                                 "immutable or unknown)"));
-    }
+  // `*` stands alone here (the contract says "the single path `*`").
+  if (mask.paths_size() > 1 &&
+      std::find(mask.paths().begin(), mask.paths().end(), "*") != mask.paths().end()) {
+    return common::InvalidArgument("INVALID_UPDATE_MASK", "the update mask is not valid",
+                                   {{"update_mask", "* must be the only path"}});
   }
-  if (absl::Status s = violations.ToStatus("INVALID_UPDATE_MASK", "the update mask is not valid");
-      !s.ok()) {
-    return s;
-  }
-  return paths;
-}
-
-bool HasPath(const std::vector<std::string>& paths, const std::string& path) {
-  return std::find(paths.begin(), paths.end(), path) != paths.end();
+  return common::MaskPaths(mask, OneOnOneMaskPaths(), OneOnOneMaskPaths());
 }
 
 void ReadOneOnOneFields(const v1::OneOnOne& in, const std::vector<std::string>& paths,

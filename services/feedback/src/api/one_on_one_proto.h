@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "google/protobuf/field_mask.pb.h"
+#include "okr/common/aip/update_mask.h"
 #include "okr/common/status/errors.h"
 #include "okr/feedback/v1/one_on_one.pb.h"
 #include "services/feedback/src/domain/one_on_one.h"
@@ -22,7 +23,7 @@ const std::vector<std::string>& OneOnOneMaskPaths();
 // single path `*`; else INVALID_ARGUMENT with a violation on `update_mask`.
 absl::StatusOr<std::vector<std::string>> OneOnOnePaths(const google::protobuf::FieldMask& mask);
 
-bool HasPath(const std::vector<std::string>& paths, const std::string& path);
+using common::HasPath;
 
 // Copies the fields of `in` named by `paths` into `out`, checking what needs no stored state
 // (formats, lengths, limits, a last meeting not after `now`); violations are on

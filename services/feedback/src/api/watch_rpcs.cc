@@ -15,6 +15,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "okr/common/changelog/resume_token.h"
+#include "okr/common/changelog/watch_request.h"
 #include "okr/common/status/errors.h"
 #include "services/feedback/src/api/feedback_service.h"
 #include "services/feedback/src/api/one_on_one_view.h"
@@ -213,32 +214,15 @@ grpc::ServerWriteReactor<grpc::ByteBuffer>* FeedbackService::WatchChanges(
   auto principal = runtime_->Authenticate(*context);
   if (!principal.ok()) return fail(principal.status());
   v1::WatchChangesRequest request;
-  {
-    std::vector<grpc::Slice> slices;
-    std::string bytes;
-    const bool dumped = raw->Dump(&slices).ok();
-    for (const grpc::Slice& slice : slices) {
-      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-    }
-    if (!dumped || !request.ParseFromString(bytes)) {
-      return fail(common::InvalidArgument("MALFORMED_REQUEST", "the request could not be parsed"));
-    }
-  }
+  if (absl::Status s = common::ParseRawRequest(*raw, &request); !s.ok()) return fail(s);
   common::WatchSpec spec;
   spec.tenant = principal->tenant;
-  if (!request.resume_token().empty()) {
-    auto after = common::DecodeResumeToken(request.resume_token(), "resume_token");
-    if (!after.ok()) return fail(after.status());
-    spec.after = *after;
+  if (absl::Status s = common::SetWatchStart(request.resume_token(), spec); !s.ok()) {
+    return fail(s);
   }
-  absl::flat_hash_set<int> kinds;
   common::Violations violations;
-  for (int i = 0; i < request.kinds_size(); ++i) {
-    const int kind = request.kinds(i);
-    violations.Check(kind > v1::CHANGE_KIND_UNSPECIFIED && v1::ChangeKind_IsValid(kind),
-                     absl::StrCat("kinds[", i, "]"), "must be a known change kind");
-    kinds.insert(kind);
-  }
+  absl::flat_hash_set<int> kinds =
+      common::WatchKinds(request.kinds(), &v1::ChangeKind_IsValid, violations);
   if (absl::Status s = violations.ToStatus("INVALID_FILTER", "the filters are not valid");
       !s.ok()) {
     return fail(s);

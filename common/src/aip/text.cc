@@ -1,10 +1,10 @@
-#include "services/feedback/src/domain/text.h"
+#include "okr/common/aip/text.h"
 
 #include <cstdint>
 
 #include "absl/strings/ascii.h"
 
-namespace okr::feedback {
+namespace okr::common {
 
 std::optional<size_t> CodePoints(std::string_view text) {
   size_t count = 0;
@@ -53,4 +53,4 @@ std::string Trimmed(std::string_view text) {
   return std::string(absl::StripAsciiWhitespace(absl::string_view(text.data(), text.size())));
 }
 
-}  // namespace okr::feedback
+}  // namespace okr::common
