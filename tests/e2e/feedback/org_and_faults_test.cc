@@ -5,6 +5,8 @@
 #include <csignal>
 
 #include "tests/e2e/feedback/feedback_e2e.h"
+#include "tests/support/free_port.h"
+#include "tests/support/http_get.h"
 
 namespace okr::e2e {
 namespace {
@@ -61,7 +63,23 @@ TEST_F(ReorgTest, ANewManagerReadsManagerFeedbackWithinTheBound) {
 // one second, so the test also sees cached facts served past it while goals is unreachable.
 class GoalsDownTest : public FeedbackServersSuite {
  protected:
-  static void SetUpTestSuite() { StartServers({"--org-cache-ttl", "1s"}); }
+  static void SetUpTestSuite() {
+    metrics_port_ = test_support::PickFreePort();
+    StartServers(
+        {"--org-cache-ttl", "1s", "--metrics-listen", absl::StrCat("127.0.0.1:", metrics_port_)});
+  }
+
+  // The value of one sample of okr-feedback's /metrics, e.g.
+  // `okr_feedback_org_cache_total{result="stale"}`; -1 when it is not there.
+  static double Sample(const std::string& series) {
+    auto scraped = test_support::HttpGet(metrics_port_, "/metrics");
+    if (!scraped.ok()) return -1;
+    const size_t at = scraped->find("\n" + series + " ");
+    if (at == std::string::npos) return -1;
+    return std::stod(scraped->substr(at + series.size() + 2));
+  }
+
+  static inline int metrics_port_ = 0;
 };
 
 TEST_F(GoalsDownTest, WritesThatNeedGoalsFailUnavailableAndReadsAnswer) {
@@ -78,6 +96,9 @@ TEST_F(GoalsDownTest, WritesThatNeedGoalsFailUnavailableAndReadsAnswer) {
   // The manager reads it once: the recipient's chain is cached.
   ASSERT_TRUE(Reads(*feedback_stub_, Token("mgr"), before.name()));
 
+  const std::string stale = R"(okr_feedback_org_cache_total{result="stale"})";
+  const double stale_before = Sample(stale);
+  ASSERT_GE(stale_before, 0) << "no " << stale << " in /metrics";
   ASSERT_TRUE(goals_->process().Signal(SIGKILL).ok());
   // Past the cache's TTL: what it knows is now stale, and still served (--org-cache-serve-stale).
   absl::SleepFor(absl::Milliseconds(1500));
@@ -110,6 +131,8 @@ TEST_F(GoalsDownTest, WritesThatNeedGoalsFailUnavailableAndReadsAnswer) {
     ASSERT_EQ(listed.feedback_size(), 1) << "nothing was written by the failed calls";
     EXPECT_EQ(listed.feedback(0).name(), before.name());
   }
+  // The manager's reads were answered from the stale chain, and counted as such.
+  EXPECT_GT(Sample(stale), stale_before);
   fv1::ListFeedbackRequestsResponse requests;
   ASSERT_TRUE(feedback_stub_->ListFeedbackRequests(Ctx(Admin()).get(), {}, &requests).ok());
   EXPECT_EQ(requests.feedback_requests_size(), 0);

@@ -1,10 +1,7 @@
 // The server kit in process over real gRPC: error details survive the wire, authentication guards
 // every method, health and metrics answer, request ids are kept and echoed.
-#include <arpa/inet.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <thread>
@@ -18,6 +15,7 @@
 #include "okr/common/server/rpc_runtime.h"
 #include "okr/common/status/errors.h"
 #include "okr/goals/v1/goals_service.grpc.pb.h"
+#include "tests/support/http_get.h"
 
 namespace okr::common {
 namespace {
@@ -195,24 +193,9 @@ TEST_F(ServerKitTest, MetricsEndpointServesGoGrpcPrometheusNames) {
   Authorize(authorized);
   EXPECT_TRUE(stub_->GetObjective(&authorized, goals::v1::GetObjectiveRequest(), &objective).ok());
 
-  // Scrape /metrics with a plain HTTP/1.0 request over loopback, bounded by a receive timeout.
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  ASSERT_GE(fd, 0);
-  timeval timeout{5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(server_->metrics_port()));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  const std::string request = "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n";
-  ASSERT_EQ(write(fd, request.data(), request.size()), static_cast<ssize_t>(request.size()));
-  std::string response;
-  char buffer[4096];
-  ssize_t n;
-  while ((n = read(fd, buffer, sizeof(buffer))) > 0)
-    response.append(buffer, static_cast<size_t>(n));
-  close(fd);
+  auto scraped = test_support::HttpGet(server_->metrics_port(), "/metrics");
+  ASSERT_TRUE(scraped.ok()) << scraped.status();
+  const std::string& response = *scraped;
   EXPECT_NE(response.find("200 OK"), std::string::npos);
   const std::string labels =
       R"(grpc_method="GetObjective",grpc_service="okr.goals.v1.GoalsService",grpc_type="unary")";
