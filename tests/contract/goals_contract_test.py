@@ -10,13 +10,9 @@ OKR_BUILD_DIR (the binaries are in $OKR_BUILD_DIR/bin) and OKR_SOURCE_DIR (for p
 """
 
 import datetime
-import glob
 import importlib
 import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,57 +20,17 @@ import unittest
 
 import grpc
 
-SOURCE_DIR = os.environ.get(
-    "OKR_SOURCE_DIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
-BUILD_DIR = os.environ.get("OKR_BUILD_DIR", os.path.join(SOURCE_DIR, "build"))
-BIN_DIR = os.path.join(BUILD_DIR, "bin")
-
-JWT_ENV = {
-    "OKR_JWT_SECRET": "contract-secret-0123456789abcdef0123456789",
-    "OKR_JWT_ISSUER": "okr-contract",
-    "OKR_JWT_AUDIENCE": "okr-suite",
-}
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from contract_support import ContractTestCase, Service, generate_stubs, mint_token  # noqa: E402
 
 TOLERANCE = 1e-9
-
-
-def generate_stubs(out_dir):
-    """Runs protoc with the Python and gRPC Python plugins over the protos this test needs."""
-    protos = []
-    for pattern in ("okr/org/v1/*.proto", "okr/goals/v1/*.proto", "google/rpc/*.proto",
-                    "google/type/*.proto"):
-        protos += sorted(
-            os.path.relpath(p, SOURCE_DIR)
-            for p in glob.glob(os.path.join(SOURCE_DIR, "proto", pattern)))
-    os.makedirs(out_dir, exist_ok=True)
-    subprocess.run(
-        ["protoc", "-I", "proto", "--python_out=" + out_dir, "--grpc_out=" + out_dir,
-         "--plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin"] + protos,
-        cwd=SOURCE_DIR, check=True)
-    sys.path.insert(0, out_dir)
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def mint_token(tenant, subject, roles=()):
-    command = [os.path.join(BIN_DIR, "okr-token"), "--tenant", tenant, "--subject", subject,
-               "--ttl", "30m"]
-    if roles:
-        command += ["--roles", ",".join(roles)]
-    result = subprocess.run(command, env=dict(os.environ, **JWT_ENV), check=True,
-                            capture_output=True, text=True)
-    return result.stdout.strip()
 
 
 def today_plus(days):
     return datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=days)
 
 
-class GoalsContractTest(unittest.TestCase):
+class GoalsContractTest(ContractTestCase):
     """One okr-goals process for the class; every test works in a tenant of its own."""
 
     server = None
@@ -90,7 +46,8 @@ class GoalsContractTest(unittest.TestCase):
 
     @classmethod
     def start(cls):
-        generate_stubs(os.path.join(cls.tmp, "gen"))
+        generate_stubs(os.path.join(cls.tmp, "gen"),
+                       ["okr/org/v1/*.proto", "okr/goals/v1/*.proto"])
         cls.pb = importlib.import_module("okr.goals.v1.goals_service_pb2")
         cls.rpc = importlib.import_module("okr.goals.v1.goals_service_pb2_grpc")
         cls.kr_pb = importlib.import_module("okr.goals.v1.key_result_pb2")
@@ -101,57 +58,18 @@ class GoalsContractTest(unittest.TestCase):
         cls.org_rpc = importlib.import_module("okr.org.v1.org_service_pb2_grpc")
         cls.person_pb = importlib.import_module("okr.org.v1.person_pb2")
         cls.team_pb = importlib.import_module("okr.org.v1.team_pb2")
-        cls.status_pb = importlib.import_module("google.rpc.status_pb2")
-        cls.details_pb = importlib.import_module("google.rpc.error_details_pb2")
+        cls.import_error_protos()
         cls.date_pb = importlib.import_module("google.type.date_pb2")
 
-        cls.port = free_port()
-        cls.log = open(os.path.join(cls.tmp, "goals.log"), "wb")
-        cls.server = subprocess.Popen(
-            [os.path.join(BIN_DIR, "okr-goals"), "--listen", "127.0.0.1:%d" % cls.port,
-             "--db", os.path.join(cls.tmp, "goals.db"), "--drain-period", "0s"],
-            env=dict(os.environ, **JWT_ENV), stdout=cls.log, stderr=subprocess.STDOUT)
-        cls.channel = grpc.insecure_channel("127.0.0.1:%d" % cls.port)
-        if not cls.wait_serving(30):
-            raise RuntimeError("okr-goals did not become SERVING")
-        cls.goals = cls.rpc.GoalsServiceStub(cls.channel)
-        cls.org = cls.org_rpc.OrgServiceStub(cls.channel)
-
-    @classmethod
-    def wait_serving(cls, timeout_s):
-        # grpc.health.v1.Health/Check by hand: the empty request is zero bytes, and SERVING (1) in
-        # field 1 is the two bytes 08 01. (Generated health stubs would live in a `grpc` package,
-        # which the grpc library itself shadows.)
-        check = cls.channel.unary_unary("/grpc.health.v1.Health/Check",
-                                        request_serializer=lambda b: b,
-                                        response_deserializer=lambda b: b)
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if cls.server.poll() is not None:
-                return False
-            try:
-                if check(b"", timeout=2, wait_for_ready=True) == b"\x08\x01":
-                    return True
-            except grpc.RpcError:
-                pass
-            time.sleep(0.05)
-        return False
+        cls.server = Service("goals", cls.tmp, [])
+        cls.server.wait_serving()
+        cls.goals = cls.rpc.GoalsServiceStub(cls.server.channel)
+        cls.org = cls.org_rpc.OrgServiceStub(cls.server.channel)
 
     @classmethod
     def tearDownClass(cls):
         if cls.server is not None:
-            cls.channel.close()
-            if cls.server.poll() is None:
-                cls.server.send_signal(signal.SIGTERM)
-                try:
-                    cls.server.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    cls.server.kill()
-                    cls.server.wait()
-            cls.log.close()
-            if cls.server.returncode not in (0, -signal.SIGTERM):
-                with open(os.path.join(cls.tmp, "goals.log"), "rb") as f:
-                    sys.stderr.write(f.read().decode(errors="replace")[-5000:])
+            cls.server.stop()
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     # --- helpers ---
@@ -168,30 +86,6 @@ class GoalsContractTest(unittest.TestCase):
             self.person_pb.Person(name="people/" + id, display_name=id.title(),
                                   email=id + "@example.com", manager=manager, teams=teams)
             for id, manager, teams in people]))
-
-    def call(self, method, request, token=None):
-        return method(request, metadata=[("authorization", "Bearer " + (token or self.admin))],
-                      timeout=20)
-
-    def call_error(self, method, request, token=None):
-        """Calls a method that must fail; returns (code, ErrorInfo or None, BadRequest or None)."""
-        with self.assertRaises(grpc.RpcError) as raised:
-            self.call(method, request, token)
-        error = raised.exception
-        info = bad_request = None
-        for key, value in error.trailing_metadata() or ():
-            if key != "grpc-status-details-bin":
-                continue
-            status = self.status_pb.Status.FromString(value)
-            self.assertEqual(status.code, error.code().value[0])
-            for detail in status.details:
-                if detail.Is(self.details_pb.ErrorInfo.DESCRIPTOR):
-                    info = self.details_pb.ErrorInfo()
-                    detail.Unpack(info)
-                elif detail.Is(self.details_pb.BadRequest.DESCRIPTOR):
-                    bad_request = self.details_pb.BadRequest()
-                    detail.Unpack(bad_request)
-        return error.code(), info, bad_request
 
     def date(self, days_from_today):
         d = today_plus(days_from_today)
