@@ -79,6 +79,7 @@ struct Tally {
   int64_t errors = 0;
   std::map<std::string, int64_t> error_codes;
   std::string first_error;
+  std::size_t response_bytes = 0;  // The size of the first successful response.
 };
 
 std::string Flatten(const grpc::ByteBuffer& buffer) {
@@ -153,7 +154,9 @@ class Worker {
         // Once per worker: an answer that is not the method's response type means the target
         // serves something else under this name.
         response_checked_ = true;
-        if (!ParsesAs(plan_->response_type, Flatten(call.response))) {
+        const std::string response = Flatten(call.response);
+        tally_.response_bytes = response.size();
+        if (!ParsesAs(plan_->response_type, response)) {
           Fail("BAD_RESPONSE",
                "the response does not parse as " + plan_->response_type->full_name());
           return;
@@ -227,7 +230,8 @@ int Run(int argc, char** argv) {
   common::CommandLine command_line(
       "okr-loadgen",
       "Drives one unary gRPC method with N calls in flight and prints one JSON line:\n"
-      "{bench, method, concurrency, calls, errors, qps, p50_us, p99_us, error_codes, ...}.\n"
+      "{bench, method, concurrency, calls, errors, qps, p50_us, p99_us, error_codes,\n"
+      "response_bytes (of the first answer), ...}.\n"
       "qps counts successful calls completed in the window after the warm-up; calls counts all.");
   CLI::App& app = command_line.app();
   bool list_methods = false;
@@ -348,6 +352,7 @@ int Run(int argc, char** argv) {
     total.errors += tally.errors;
     for (const auto& [code, count] : tally.error_codes) total.error_codes[code] += count;
     if (total.first_error.empty()) total.first_error = tally.first_error;
+    total.response_bytes = std::max(total.response_bytes, tally.response_bytes);
   }
   std::sort(total.latencies_us.begin(), total.latencies_us.end());
   const auto ok_calls = static_cast<int64_t>(total.latencies_us.size());
@@ -372,6 +377,7 @@ int Run(int argc, char** argv) {
   line["threads"] = threads;
   line["requests"] = plan.requests.size();
   line["seconds"] = seconds;
+  line["response_bytes"] = total.response_bytes;
   const int64_t calls = ok_calls + total.errors;
   auto per_call_us = [calls](const absl::StatusOr<double>& start,
                              const absl::StatusOr<double>& end) -> nlohmann::ordered_json {

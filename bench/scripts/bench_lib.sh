@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2154  # bin, work and log_level come from the sourcing script
 # Shared by the bench scripts (sourced, not run): process bookkeeping, tokens, JSON helpers and
-# starting okr-goals and okr-echo-server on loopback. The sourcing script sets `bin`, `work`,
+# starting the services and okr-echo-server on loopback. The sourcing script sets `bin`, `work`,
 # `log_level` and defines `die` first.
 
 pids=()
@@ -33,27 +33,36 @@ json_number() { grep -o "\"$2\":[-0-9.e+]*" <<<"$1" | head -1 | cut -d: -f2; }
 # port_open <port>: whether something accepts connections on 127.0.0.1:<port>.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# start_goals <log> <db> [okr-goals flags...]: starts okr-goals on a free port; sets goals_pid and
-# goals_port. The script picks the port (the server's own report of a port 0 listener is an info
-# log line, absent at --log-level warn) and retries with another one if the server loses the race.
-start_goals() {
-  local log="$1" db="$2"
-  shift 2
+# start_server <service> <log> <db> [flags...]: starts okr-<service> on a free port; sets
+# server_pid and server_port. The script picks the port (the server's own report of a port 0
+# listener is an info log line, absent at --log-level warn) and retries with another one if the
+# server loses the race.
+start_server() {
+  local service="$1" log="$2" db="$3"
+  shift 3
   for _ in $(seq 1 10); do
-    goals_port=$((20000 + RANDOM % 40000))
-    port_open "$goals_port" && continue
-    "$bin/okr-goals" --listen "127.0.0.1:$goals_port" --db "$db" --log-level "$log_level" \
+    server_port=$((20000 + RANDOM % 40000))
+    port_open "$server_port" && continue
+    "$bin/okr-$service" --listen "127.0.0.1:$server_port" --db "$db" --log-level "$log_level" \
       "$@" >>"$log" 2>&1 &
-    goals_pid=$!
-    pids+=("$goals_pid")
+    server_pid=$!
+    pids+=("$server_pid")
     for _ in $(seq 1 200); do
-      port_open "$goals_port" && return 0
-      kill -0 "$goals_pid" 2>/dev/null || break
+      port_open "$server_port" && return 0
+      kill -0 "$server_pid" 2>/dev/null || break
       sleep 0.1
     done
-    kill -0 "$goals_pid" 2>/dev/null && die "okr-goals did not listen within 20 s"
+    kill -0 "$server_pid" 2>/dev/null && die "okr-$service did not listen within 20 s"
   done
-  die "okr-goals did not start; see its log: $(tail -5 "$log")"
+  die "okr-$service did not start; see its log: $(tail -5 "$log")"
+}
+
+# start_goals <log> <db> [okr-goals flags...]: start_server for okr-goals; sets goals_pid and
+# goals_port.
+start_goals() {
+  start_server goals "$@"
+  goals_pid="$server_pid"
+  goals_port="$server_port"
 }
 
 stop_goals() {

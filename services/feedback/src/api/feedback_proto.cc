@@ -1,5 +1,7 @@
 #include "services/feedback/src/api/feedback_proto.h"
 
+#include <utility>
+
 #include "okr/common/aip/etag.h"
 #include "services/feedback/src/api/proto_time.h"
 
@@ -7,13 +9,13 @@ namespace okr::feedback {
 
 namespace v1 = ::okr::feedback::v1;
 
-v1::Feedback ToProto(const Feedback& f, const Viewer& viewer, bool show_goal) {
+v1::Feedback ToProto(Feedback f, const Viewer& viewer, bool show_goal) {
   v1::Feedback out;
   out.set_name(Name(kFeedback, f.id));
   if (ShowsAuthor(f.facts(), viewer)) out.set_author(PersonName(f.author));
   out.set_recipient(PersonName(f.recipient));
   out.set_kind(static_cast<v1::FeedbackKind>(f.kind));
-  out.set_body(f.body);
+  out.set_body(std::move(f.body));
   if (show_goal && !f.goal.objective.empty()) {
     if (f.goal.key_result.empty()) {
       out.set_objective(ObjectiveName(f.goal.objective));
@@ -21,7 +23,7 @@ v1::Feedback ToProto(const Feedback& f, const Viewer& viewer, bool show_goal) {
       out.set_key_result(KeyResultName(f.goal));
     }
   }
-  for (const std::string& tag : f.tags) out.add_tags(tag);
+  for (std::string& tag : f.tags) out.add_tags(std::move(tag));
   out.set_visibility(static_cast<v1::FeedbackVisibility>(f.visibility));
   out.set_anonymous(f.anonymous);
   if (!f.request.empty()) out.set_feedback_request(Name(kFeedbackRequests, f.request));

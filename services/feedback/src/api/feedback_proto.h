@@ -12,8 +12,7 @@
 namespace okr::feedback {
 
 // `show_goal`: the reader may see the linked goal (decided by the caller).
-::okr::feedback::v1::Feedback ToProto(const Feedback& feedback, const Viewer& viewer,
-                                      bool show_goal);
+::okr::feedback::v1::Feedback ToProto(Feedback feedback, const Viewer& viewer, bool show_goal);
 
 // The request as of `now` (expired responses shown EXPIRED).
 ::okr::feedback::v1::FeedbackRequest ToProto(const FeedbackRequest& request, const Viewer& viewer,

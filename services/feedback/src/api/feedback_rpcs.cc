@@ -411,6 +411,7 @@ grpc::ServerUnaryReactor* FeedbackService::ListFeedback(grpc::CallbackServerCont
     // Rows are read newest first in chunks and the reader's rules applied to each; the page ends
     // when full, when the rows run out, or after list_scan_limit rows (then short, with a token).
     std::vector<Feedback> page;
+    page.reserve(static_cast<size_t>(*page_size));
     absl::flat_hash_map<std::string, std::vector<std::string>> chains;
     bool more = false;
     std::optional<FeedbackPosition> last;
@@ -422,7 +423,7 @@ grpc::ServerUnaryReactor* FeedbackService::ListFeedback(grpc::CallbackServerCont
         auto rows = store.List(q);
         if (!rows.ok()) return rows.status();
         for (size_t i = 0; i < rows->size(); ++i) {
-          const Feedback& f = (*rows)[i];
+          Feedback& f = (*rows)[i];
           if (static_cast<int>(page.size()) == *page_size) {
             more = true;  // a row after a full page
             return absl::OkStatus();
@@ -431,7 +432,7 @@ grpc::ServerUnaryReactor* FeedbackService::ListFeedback(grpc::CallbackServerCont
           last = FeedbackPosition{absl::ToUnixMicros(f.create_time), f.id};
           auto readable = MayReadFeedback(*org_, r.tenant, f, viewer, chains);
           if (!readable.ok()) return readable.status();
-          if (*readable) page.push_back(f);
+          if (*readable) page.push_back(std::move(f));
           if (scanned >= options_.list_scan_limit && static_cast<int>(page.size()) < *page_size) {
             more = i + 1 < rows->size() || static_cast<int>(rows->size()) == q.limit;
             return absl::OkStatus();
@@ -443,8 +444,10 @@ grpc::ServerUnaryReactor* FeedbackService::ListFeedback(grpc::CallbackServerCont
     });
     if (!s.ok()) return s;
     const GoalsCaller caller = CallerOf(call);
-    for (const Feedback& f : page) {
-      *response->add_feedback() = ToProto(f, viewer, ShowsGoal(*goals_, caller, f, viewer));
+    response->mutable_feedback()->Reserve(static_cast<int>(page.size()));
+    for (Feedback& f : page) {
+      const bool show_goal = ShowsGoal(*goals_, caller, f, viewer);
+      *response->add_feedback() = ToProto(std::move(f), viewer, show_goal);
     }
     // `last` is the last row examined: the page's last item when it is full, else the row the
     // scan stopped at.
