@@ -59,6 +59,7 @@ start_server() {
 
 # start_goals <log> <db> [okr-goals flags...]: start_server for okr-goals; sets goals_pid and
 # goals_port.
+# shellcheck disable=SC2034  # goals_pid and goals_port are read by the sourcing script
 start_goals() {
   start_server goals "$@"
   goals_pid="$server_pid"

@@ -69,6 +69,7 @@ loadgen() {
     --channels "$channels" --threads "$threads" --duration "$duration" --warmup "$warmup" "$@"
 }
 
+# shellcheck disable=SC2119  # start_echo takes the echo server's flags, none here
 start_echo
 start_goals "$work/goals.log" "$work/goals.db"
 seed="$("$bin/okr-goals-seed" --target "127.0.0.1:$goals_port" --token "$admin_token" \
