@@ -120,17 +120,6 @@ absl::StatusOr<NewFeedback> ValidateCreate(const v1::CreateFeedbackRequest& requ
   return out;
 }
 
-absl::StatusOr<FeedbackPosition> ParseFeedbackPosition(const std::string& text) {
-  const size_t colon = text.find(':');
-  FeedbackPosition p;
-  if (colon == std::string::npos || !absl::SimpleAtoi(text.substr(0, colon), &p.create_time_us)) {
-    return common::InvalidArgument("INVALID_PAGE_TOKEN", "the page token is not valid",
-                                   {{"page_token", "is not a token of this listing"}});
-  }
-  p.id = text.substr(colon + 1);
-  return p;
-}
-
 }  // namespace
 
 // Whether `viewer` may read `f`, asking the org directory for the recipient's chain only when
@@ -404,7 +393,7 @@ grpc::ServerUnaryReactor* FeedbackService::ListFeedback(grpc::CallbackServerCont
     if (!request->page_token().empty()) {
       auto position = page_tokens_->Open(request->page_token(), scope);
       if (!position.ok()) return position.status();
-      auto parsed = ParseFeedbackPosition(*position);
+      auto parsed = ParsePagePosition(*position);
       if (!parsed.ok()) return parsed.status();
       q.after = *parsed;
     }
@@ -452,8 +441,7 @@ grpc::ServerUnaryReactor* FeedbackService::ListFeedback(grpc::CallbackServerCont
     // `last` is the last row examined: the page's last item when it is full, else the row the
     // scan stopped at.
     if (more && last.has_value()) {
-      response->set_next_page_token(
-          page_tokens_->Seal(scope, absl::StrCat(last->create_time_us, ":", last->id)));
+      response->set_next_page_token(page_tokens_->Seal(scope, FormatPagePosition(*last)));
     }
     return absl::OkStatus();
   });

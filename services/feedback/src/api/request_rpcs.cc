@@ -234,15 +234,9 @@ grpc::ServerUnaryReactor* FeedbackService::ListFeedbackRequests(
     if (!request->page_token().empty()) {
       auto position = page_tokens_->Open(request->page_token(), scope);
       if (!position.ok()) return position.status();
-      const size_t colon = position->find(':');
-      RequestPosition p;
-      if (colon == std::string::npos ||
-          !absl::SimpleAtoi(position->substr(0, colon), &p.create_time_us)) {
-        return common::InvalidArgument("INVALID_PAGE_TOKEN", "the page token is not valid",
-                                       {{"page_token", "is not a token of this listing"}});
-      }
-      p.id = position->substr(colon + 1);
-      q.after = p;
+      auto parsed = ParsePagePosition(*position);
+      if (!parsed.ok()) return parsed.status();
+      q.after = *parsed;
     }
     // States are judged at the read's time (an expiry shows before the scheduler records it),
     // so they are filtered here rather than in SQL.
@@ -286,8 +280,7 @@ grpc::ServerUnaryReactor* FeedbackService::ListFeedbackRequests(
       *response->add_feedback_requests() = ToProto(fr, q.viewer, now);
     }
     if (more && last.has_value()) {
-      response->set_next_page_token(
-          page_tokens_->Seal(scope, absl::StrCat(last->create_time_us, ":", last->id)));
+      response->set_next_page_token(page_tokens_->Seal(scope, FormatPagePosition(*last)));
     }
     return absl::OkStatus();
   });

@@ -121,14 +121,7 @@ absl::StatusOr<std::vector<Feedback>> FeedbackStore::List(const FeedbackQuery& q
     params.push_back(q.viewer.person);
     params.push_back(q.viewer.person);
   }
-  if (q.after.has_value()) {
-    absl::StrAppend(&sql, " AND (create_time_us < ? OR (create_time_us = ? AND id < ?))");
-    params.push_back(q.after->create_time_us);
-    params.push_back(q.after->create_time_us);
-    params.push_back(q.after->id);
-  }
-  absl::StrAppend(&sql, " ORDER BY create_time_us DESC, id DESC LIMIT ?");
-  params.push_back(int64_t{q.limit});
+  AppendNewestFirstPage(sql, params, q.after, q.limit);
   std::vector<Feedback> out;
   absl::Status s = session_.Query(sql, params, [&](const common::SqlRow& row) {
     out.push_back(FromRow(row));

@@ -11,14 +11,12 @@
 #include "okr/common/storage/session.h"
 #include "services/feedback/src/domain/feedback.h"
 #include "services/feedback/src/domain/viewer.h"
+#include "services/feedback/src/store/page_position.h"
 
 namespace okr::feedback {
 
-// Where a listing resumes: after this (create time, id) in newest-first order.
-struct FeedbackPosition {
-  int64_t create_time_us = 0;
-  std::string id;
-};
+// Where a listing resumes (newest first).
+using FeedbackPosition = PagePosition;
 
 struct FeedbackQuery {
   std::string author;  // matched only where the viewer is shown the author

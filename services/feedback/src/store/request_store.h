@@ -9,14 +9,12 @@
 #include "okr/common/storage/session.h"
 #include "services/feedback/src/domain/feedback_request.h"
 #include "services/feedback/src/domain/viewer.h"
+#include "services/feedback/src/store/page_position.h"
 
 namespace okr::feedback {
 
-// Where a listing resumes: after this (create time, id) in newest-first order.
-struct RequestPosition {
-  int64_t create_time_us = 0;
-  std::string id;
-};
+// Where a listing resumes (newest first).
+using RequestPosition = PagePosition;
 
 struct RequestQuery {
   std::string requester;
