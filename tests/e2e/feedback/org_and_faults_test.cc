@@ -127,7 +127,9 @@ TEST_F(GoalsDownTest, WritesThatNeedGoalsFailUnavailableAndReadsAnswer) {
   for (const std::string& token : {Token("author"), Token("rec"), Admin(), Token("mgr")}) {
     EXPECT_TRUE(Reads(*feedback_stub_, token, before.name()));
     fv1::ListFeedbackResponse listed;
-    ASSERT_TRUE(feedback_stub_->ListFeedback(Ctx(token).get(), {}, &listed).ok());
+    grpc::Status list_status = feedback_stub_->ListFeedback(Ctx(token).get(), {}, &listed);
+    ASSERT_TRUE(list_status.ok()) << FeedbackReason(list_status) << ": "
+                                  << list_status.error_message();
     ASSERT_EQ(listed.feedback_size(), 1) << "nothing was written by the failed calls";
     EXPECT_EQ(listed.feedback(0).name(), before.name());
   }

@@ -1,5 +1,5 @@
 // The org cache: answers within the TTL without asking, asks again after it, serves stale
-// entries for a bounded time while goals is down, and forgets a tenant on an org change.
+// entries for a bounded time while goals is down, and asks again after an org change.
 #include "services/feedback/src/clients/caching_org_directory.h"
 
 #include <gtest/gtest.h>
@@ -63,6 +63,29 @@ TEST_F(CachingOrgDirectoryTest, AnOrgChangeForgetsTheTenant) {
   cache_->InvalidateTenant("t");
   EXPECT_EQ(cache_->ManagerChain("t", "rec").value().front(), "top");
   EXPECT_EQ(cache_->stats().invalidations, 1);
+}
+
+TEST_F(CachingOrgDirectoryTest, AnInvalidatedEntryAsksAgainButIsServedStaleWhileGoalsIsDown) {
+  ASSERT_TRUE(cache_->ManagerChain("t", "rec").ok());
+  const int calls = fake_.calls();
+  cache_->InvalidateTenant("t");
+  // Within its TTL, but out of date: asked again.
+  ASSERT_TRUE(cache_->ManagerChain("t", "rec").ok());
+  EXPECT_EQ(fake_.calls(), calls + 1);
+  cache_->InvalidateTenant("t");
+  fake_.SetDown(true);
+  auto stale = cache_->ManagerChain("t", "rec");
+  ASSERT_TRUE(stale.ok()) << stale.status();
+  EXPECT_EQ(stale->front(), "mgr");
+  EXPECT_EQ(cache_->stats().stale, 1);
+  // An invalidation also drops what is too old to be served at all.
+  now_ += absl::Minutes(6);
+  cache_->InvalidateTenant("t");
+  fake_.SetDown(false);
+  ASSERT_TRUE(cache_->ManagerChain("t", "rec").ok());
+  fake_.SetDown(true);
+  now_ += absl::Minutes(6);
+  EXPECT_TRUE(absl::IsUnavailable(cache_->ManagerChain("t", "rec").status()));
 }
 
 TEST_F(CachingOrgDirectoryTest, NotFoundIsNotServedFromAnOldEntry) {

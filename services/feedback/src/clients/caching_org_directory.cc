@@ -39,7 +39,7 @@ absl::StatusOr<T> CachingOrgDirectory::Lookup(
     generation = entries.generation;
     auto it = (entries.*map).find(key);
     if (it != (entries.*map).end()) {
-      if (now - it->second.fetched < options_.ttl) {
+      if (!it->second.invalidated && now - it->second.fetched < options_.ttl) {
         ++stats_.hits;
         if (hit_counter_ != nullptr) hit_counter_->Increment();
         return it->second.value;
@@ -80,25 +80,31 @@ absl::StatusOr<std::vector<std::string>> CachingOrgDirectory::ManagerChain(
                                           [&] { return inner_->ManagerChain(tenant, person); });
 }
 
+void CachingOrgDirectory::MarkOutOfDate(TenantEntries& entries, absl::Time now) {
+  const absl::Duration keep = options_.ttl + options_.serve_stale_for;
+  auto mark = [&](auto& map) {
+    absl::erase_if(map, [&](const auto& item) { return now - item.second.fetched >= keep; });
+    for (auto& [key, entry] : map) entry.invalidated = true;
+  };
+  mark(entries.people);
+  mark(entries.chains);
+  ++entries.generation;
+}
+
 void CachingOrgDirectory::InvalidateTenant(const std::string& tenant) {
   if (invalidation_counter_ != nullptr) invalidation_counter_->Increment();
+  const absl::Time now = options_.clock();
   absl::MutexLock lock(&mu_);
   ++stats_.invalidations;
-  TenantEntries& entries = tenants_[tenant];
-  entries.people.clear();
-  entries.chains.clear();
-  ++entries.generation;
+  MarkOutOfDate(tenants_[tenant], now);
 }
 
 void CachingOrgDirectory::InvalidateAll() {
   if (invalidation_counter_ != nullptr) invalidation_counter_->Increment();
+  const absl::Time now = options_.clock();
   absl::MutexLock lock(&mu_);
   ++stats_.invalidations;
-  for (auto& [tenant, entries] : tenants_) {
-    entries.people.clear();
-    entries.chains.clear();
-    ++entries.generation;
-  }
+  for (auto& [tenant, entries] : tenants_) MarkOutOfDate(entries, now);
 }
 
 OrgCacheStats CachingOrgDirectory::stats() const {

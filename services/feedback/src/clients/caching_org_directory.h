@@ -55,9 +55,11 @@ class CachingOrgDirectory final : public OrgDirectory {
     return inner_->TeamMembers(tenant, team);
   }
 
-  // Forgets everything known about `tenant` (an org change in its feed, or a feed reset).
+  // Marks everything known about `tenant` out of date (an org change in its feed, or a feed
+  // reset): the next lookup asks goals again. While goals is unreachable, an out-of-date entry
+  // still answers within `serve_stale_for` past its TTL, as an expired one does.
   void InvalidateTenant(const std::string& tenant);
-  // Forgets every tenant.
+  // InvalidateTenant for every tenant.
   void InvalidateAll();
 
   OrgCacheStats stats() const;
@@ -67,6 +69,7 @@ class CachingOrgDirectory final : public OrgDirectory {
   struct Entry {
     T value;
     absl::Time fetched;
+    bool invalidated = false;
   };
   struct TenantEntries {
     absl::flat_hash_map<std::string, Entry<PersonFacts>> people;
@@ -79,6 +82,8 @@ class CachingOrgDirectory final : public OrgDirectory {
                            absl::flat_hash_map<std::string, Entry<T>> TenantEntries::*map,
                            Fetch fetch);
   void Count(prometheus::Counter* counter, int64_t OrgCacheStats::*field);
+  // Marks the entries out of date and drops those too old to be served stale; needs mu_.
+  void MarkOutOfDate(TenantEntries& entries, absl::Time now);
 
   OrgDirectory* inner_;
   const OrgCacheOptions options_;
