@@ -9,10 +9,12 @@ OKR_BUILD_DIR (the binaries are in $OKR_BUILD_DIR/bin) and OKR_SOURCE_DIR (for p
 import glob
 import importlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -116,10 +118,42 @@ class Service:
 
 
 class ContractTestCase(unittest.TestCase):
-    """Calls with a bearer token (`self.admin` unless another is given) and reads error details."""
+    """Services for the whole class (the subclass's `start` calls `serve`), calls with a bearer
+    token (`self.admin` unless another is given) and their error details."""
 
     status_pb = None
     details_pb = None
+    tmp = None
+    servers = []
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="okr-contract-")
+        cls.servers = []
+        try:
+            cls.start()
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        for server in reversed(cls.servers):
+            server.stop()
+        cls.servers = []
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    @classmethod
+    def start(cls):
+        raise NotImplementedError
+
+    @classmethod
+    def serve(cls, name, args=()):
+        """Starts okr-<name> (stopped with the class) and waits until it is SERVING."""
+        server = Service(name, cls.tmp, args)
+        cls.servers.append(server)
+        server.wait_serving()
+        return server
 
     @classmethod
     def import_error_protos(cls):

@@ -10,32 +10,18 @@ gives feedback and reads it back as every kind of reader the proto comments name
 import datetime
 import importlib
 import os
-import shutil
 import sys
-import tempfile
 import unittest
 import uuid
 
 import grpc
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from contract_support import ContractTestCase, Service, generate_stubs, mint_token  # noqa: E402
+from contract_support import ContractTestCase, generate_stubs, mint_token  # noqa: E402
 
 
 class FeedbackContractTest(ContractTestCase):
     """One okr-goals and one okr-feedback for the class; every test works in a tenant of its own."""
-
-    goals_server = None
-    feedback_server = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="okr-contract-feedback-")
-        try:
-            cls.start()
-        except BaseException:
-            cls.tearDownClass()
-            raise
 
     @classmethod
     def start(cls):
@@ -55,21 +41,11 @@ class FeedbackContractTest(ContractTestCase):
         cls.date_pb = importlib.import_module("google.type.date_pb2")
         cls.import_error_protos()
 
-        cls.goals_server = Service("goals", cls.tmp, [])
-        cls.goals_server.wait_serving()
-        cls.feedback_server = Service("feedback", cls.tmp,
-                                      ["--goals-address", cls.goals_server.address])
-        cls.feedback_server.wait_serving()
-        cls.org = cls.org_rpc.OrgServiceStub(cls.goals_server.channel)
-        cls.goals = cls.goals_rpc.GoalsServiceStub(cls.goals_server.channel)
-        cls.feedback = cls.rpc.FeedbackServiceStub(cls.feedback_server.channel)
-
-    @classmethod
-    def tearDownClass(cls):
-        for server in (cls.feedback_server, cls.goals_server):
-            if server is not None:
-                server.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+        goals = cls.serve("goals")
+        feedback = cls.serve("feedback", ["--goals-address", goals.address])
+        cls.org = cls.org_rpc.OrgServiceStub(goals.channel)
+        cls.goals = cls.goals_rpc.GoalsServiceStub(goals.channel)
+        cls.feedback = cls.rpc.FeedbackServiceStub(feedback.channel)
 
     # --- helpers ---
 

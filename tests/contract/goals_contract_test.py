@@ -12,16 +12,14 @@ OKR_BUILD_DIR (the binaries are in $OKR_BUILD_DIR/bin) and OKR_SOURCE_DIR (for p
 import datetime
 import importlib
 import os
-import shutil
 import sys
-import tempfile
 import time
 import unittest
 
 import grpc
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from contract_support import ContractTestCase, Service, generate_stubs, mint_token  # noqa: E402
+from contract_support import ContractTestCase, generate_stubs, mint_token  # noqa: E402
 
 TOLERANCE = 1e-9
 
@@ -32,17 +30,6 @@ def today_plus(days):
 
 class GoalsContractTest(ContractTestCase):
     """One okr-goals process for the class; every test works in a tenant of its own."""
-
-    server = None
-
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="okr-contract-")
-        try:
-            cls.start()
-        except BaseException:
-            cls.tearDownClass()
-            raise
 
     @classmethod
     def start(cls):
@@ -61,16 +48,9 @@ class GoalsContractTest(ContractTestCase):
         cls.import_error_protos()
         cls.date_pb = importlib.import_module("google.type.date_pb2")
 
-        cls.server = Service("goals", cls.tmp, [])
-        cls.server.wait_serving()
-        cls.goals = cls.rpc.GoalsServiceStub(cls.server.channel)
-        cls.org = cls.org_rpc.OrgServiceStub(cls.server.channel)
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.server is not None:
-            cls.server.stop()
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+        server = cls.serve("goals")
+        cls.goals = cls.rpc.GoalsServiceStub(server.channel)
+        cls.org = cls.org_rpc.OrgServiceStub(server.channel)
 
     # --- helpers ---
 

@@ -390,13 +390,9 @@ grpc::ServerUnaryReactor* FeedbackService::ListFeedback(grpc::CallbackServerCont
          absl::StrCat(request->visibility()), request->objective(), request->key_result(), q.tag,
          request->has_create_time_start() ? request->create_time_start().DebugString() : "",
          request->has_create_time_end() ? request->create_time_end().DebugString() : ""}};
-    if (!request->page_token().empty()) {
-      auto position = page_tokens_->Open(request->page_token(), scope);
-      if (!position.ok()) return position.status();
-      auto parsed = ParsePagePosition(*position);
-      if (!parsed.ok()) return parsed.status();
-      q.after = *parsed;
-    }
+    auto after = ResumeAt(request->page_token(), scope);
+    if (!after.ok()) return after.status();
+    q.after = *std::move(after);
     // Rows are read newest first in chunks and the reader's rules applied to each; the page ends
     // when full, when the rows run out, or after list_scan_limit rows (then short, with a token).
     std::vector<Feedback> page;

@@ -2,6 +2,7 @@
 #include "services/feedback/src/api/feedback_service.h"
 
 #include <memory>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
@@ -65,6 +66,16 @@ absl::Status FeedbackService::Read(const common::Call& call,
     ReadContext read{call.principal.tenant, session, options_.clock(), viewer};
     return body(read);
   });
+}
+
+absl::StatusOr<std::optional<PagePosition>> FeedbackService::ResumeAt(
+    const std::string& page_token, const common::PageScope& scope) const {
+  if (page_token.empty()) return std::optional<PagePosition>();
+  auto text = page_tokens_->Open(page_token, scope);
+  if (!text.ok()) return text.status();
+  auto position = ParsePagePosition(*text);
+  if (!position.ok()) return position.status();
+  return std::optional<PagePosition>(*std::move(position));
 }
 
 }  // namespace okr::feedback

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "absl/functional/any_invocable.h"
@@ -20,6 +21,7 @@
 #include "services/feedback/src/clients/org_directory.h"
 #include "services/feedback/src/clients/service_tokens.h"
 #include "services/feedback/src/domain/viewer.h"
+#include "services/feedback/src/store/page_position.h"
 
 namespace okr::feedback {
 
@@ -150,6 +152,10 @@ class FeedbackService final : public v1::FeedbackService::WithRawCallbackMethod_
   // The service's own identity in `tenant` (role service-reader), for calls to goals that must see
   // what the caller may not (e.g. to count a reviewee's objectives hidden from the caller).
   absl::StatusOr<GoalsCaller> ServiceCaller(const std::string& tenant) const;
+  // Where a newest-first listing resumes: nullopt for no token; INVALID_ARGUMENT for a token
+  // this listing (`scope`) did not seal.
+  absl::StatusOr<std::optional<PagePosition>> ResumeAt(const std::string& page_token,
+                                                       const common::PageScope& scope) const;
   // The key request ids are remembered under: method and caller.
   static std::string RequestKey(std::string_view method, const common::Call& call);
 

@@ -231,13 +231,9 @@ grpc::ServerUnaryReactor* FeedbackService::ListFeedbackRequests(
         call.principal.tenant,
         {"ListFeedbackRequests", request->requester(), request->recipient(),
          absl::StrCat(request->state()), absl::StrCat(request->recipient_state())}};
-    if (!request->page_token().empty()) {
-      auto position = page_tokens_->Open(request->page_token(), scope);
-      if (!position.ok()) return position.status();
-      auto parsed = ParsePagePosition(*position);
-      if (!parsed.ok()) return parsed.status();
-      q.after = *parsed;
-    }
+    auto after = ResumeAt(request->page_token(), scope);
+    if (!after.ok()) return after.status();
+    q.after = *std::move(after);
     // States are judged at the read's time (an expiry shows before the scheduler records it),
     // so they are filtered here rather than in SQL.
     std::vector<FeedbackRequest> page;
