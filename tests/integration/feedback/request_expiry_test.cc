@@ -7,7 +7,6 @@
 #include <atomic>
 #include <memory>
 
-#include "absl/strings/str_split.h"
 #include "okr/common/aip/page_token.h"
 #include "okr/common/changelog/change_feed.h"
 #include "okr/common/changelog/resume_token.h"
@@ -20,24 +19,11 @@
 #include "services/feedback/src/clients/fake_goals_directory.h"
 #include "services/feedback/src/clients/fake_org_directory.h"
 #include "services/feedback/src/store/schema.h"
+#include "tests/support/plain_tokens.h"
 #include "tests/support/temp_dir.h"
 
 namespace okr::feedback {
 namespace {
-
-// Tokens are "tenant.subject.role~role": authentication itself is tested elsewhere.
-class PlainTokens final : public common::TokenVerifier {
- public:
-  absl::StatusOr<common::Principal> Verify(std::string_view token) const override {
-    std::vector<std::string> parts = absl::StrSplit(std::string(token), '.');
-    if (parts.size() != 3) return absl::UnauthenticatedError("bad test token");
-    common::Principal principal{parts[0], parts[1], {}};
-    for (auto role : absl::StrSplit(parts[2], '~', absl::SkipEmpty())) {
-      principal.roles.emplace_back(role);
-    }
-    return principal;
-  }
-};
 
 // 2027-03-10 12:00 UTC.
 const absl::Time kNow = absl::FromCivil(absl::CivilHour(2027, 3, 10, 12), absl::UTCTimeZone());
@@ -119,7 +105,7 @@ class RequestExpiryTest : public ::testing::Test {
 
   test_support::TempDir dir_;
   std::atomic<int64_t> now_us_{0};
-  PlainTokens verifier_;
+  test_support::PlainTokens verifier_;
   FakeOrgDirectory org_;
   FakeGoalsDirectory goals_;
   common::PageTokenCodec page_tokens_{"0123456789abcdef0123456789abcdef"};

@@ -10,7 +10,6 @@
 #include <atomic>
 #include <random>
 
-#include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
 #include "okr/common/changelog/change_feed.h"
 #include "okr/common/server/executor.h"
@@ -18,6 +17,7 @@
 #include "okr/common/storage/sqlite_database.h"
 #include "services/goals/src/goals_schema.h"
 #include "services/goals/src/org_service.h"
+#include "tests/support/plain_tokens.h"
 #include "tests/support/temp_dir.h"
 
 namespace okr::goals {
@@ -25,20 +25,6 @@ namespace {
 
 namespace v1 = ::okr::goals::v1;
 using google::protobuf::util::TimeUtil;
-
-// Tokens are "tenant.subject.role~role": authentication itself is tested elsewhere.
-class PlainTokens final : public common::TokenVerifier {
- public:
-  absl::StatusOr<common::Principal> Verify(std::string_view token) const override {
-    std::vector<std::string> parts = absl::StrSplit(std::string(token), '.');
-    if (parts.size() != 3) return absl::UnauthenticatedError("bad test token");
-    common::Principal principal{parts[0], parts[1], {}};
-    for (auto role : absl::StrSplit(parts[2], '~', absl::SkipEmpty())) {
-      principal.roles.emplace_back(role);
-    }
-    return principal;
-  }
-};
 
 // 2027-01-01 00:00 UTC: the cycles below run through January 2027.
 const absl::Time kJan1 = absl::FromCivil(absl::CivilDay(2027, 1, 1), absl::UTCTimeZone());
@@ -218,7 +204,7 @@ class GoalsServiceTest : public ::testing::Test {
   std::string token_ = "acme.boss.admin";  // the caller of Call()
   test_support::TempDir dir_;
   std::atomic<int64_t> now_us_{0};
-  PlainTokens tokens_;
+  test_support::PlainTokens tokens_;
   const common::PageTokenCodec page_tokens_{common::PageTokenCodec::GenerateKey()};
   std::unique_ptr<common::SqliteDatabase> database_;
   std::unique_ptr<common::ThreadPool> executor_;
