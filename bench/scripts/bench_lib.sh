@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2154  # bin, work and log_level come from the sourcing script
+# shellcheck disable=SC2154  # bin, work, log_level and the load settings come from the sourcing script
 # Shared by the bench scripts (sourced, not run): process bookkeeping, tokens, JSON helpers and
 # starting the services and okr-echo-server on loopback. The sourcing script sets `bin`, `work`,
 # `log_level` and defines `die` first.
@@ -14,6 +14,23 @@ cleanup() {
   else
     rm -rf "$work"
   fi
+}
+
+# require_tools <tool...>: dies unless each binary is in $bin.
+require_tools() {
+  local tool
+  for tool in "$@"; do
+    [[ -x "$bin/$tool" ]] || die "$bin/$tool is missing (set OKR_BIN_DIR)"
+  done
+}
+
+# loadgen <port> <okr-loadgen flags...>: one JSON line on stdout, with the sourcing script's
+# concurrency, channels, threads, duration and warmup.
+loadgen() {
+  local port="$1"
+  shift
+  "$bin/okr-loadgen" --target "127.0.0.1:$port" --concurrency "$concurrency" \
+    --channels "$channels" --threads "$threads" --duration "$duration" --warmup "$warmup" "$@"
 }
 
 # use_fresh_jwt_secret: a fresh HS256 secret per run; okr-goals and okr-token read these variables.

@@ -46,14 +46,12 @@ case "${1:-}" in
     ;;
   *) die "unknown argument '$1'" ;;
 esac
-for tool in okr-goals okr-feedback okr-token okr-loadgen okr-goals-seed okr-echo-server; do
-  [[ -x "$bin/$tool" ]] || die "$bin/$tool is missing (set OKR_BIN_DIR)"
-done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/okr-feedback-load.XXXXXX")"
 # shellcheck source=bench/scripts/bench_lib.sh
 source "$repo/bench/scripts/bench_lib.sh"
 trap cleanup EXIT
+require_tools okr-goals okr-feedback okr-token okr-loadgen okr-goals-seed okr-echo-server
 
 use_fresh_jwt_secret
 # people/p0 (created by the seeder) is an administrator of tenant "bench" and gives the feedback;
@@ -61,13 +59,6 @@ use_fresh_jwt_secret
 admin_token="$("$bin/okr-token" --tenant bench --subject p0 --roles admin --ttl 12h)"
 author_token="$("$bin/okr-token" --tenant bench --subject p2 --ttl 12h)"
 reader_token="$("$bin/okr-token" --tenant bench --subject p1 --ttl 12h)"
-
-loadgen() {
-  local port="$1"
-  shift
-  "$bin/okr-loadgen" --target "127.0.0.1:$port" --concurrency "$concurrency" \
-    --channels "$channels" --threads "$threads" --duration "$duration" --warmup "$warmup" "$@"
-}
 
 # shellcheck disable=SC2119  # start_echo takes the echo server's flags, none here
 start_echo

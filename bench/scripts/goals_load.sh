@@ -47,26 +47,16 @@ case "$mode" in
     ;;
   *) die "unknown mode '$mode' (load or memory)" ;;
 esac
-for tool in okr-goals okr-token okr-loadgen okr-goals-seed okr-echo-server; do
-  [[ -x "$bin/$tool" ]] || die "$bin/$tool is missing (set OKR_BIN_DIR)"
-done
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/okr-goals-load.XXXXXX")"
 # shellcheck source=bench/scripts/bench_lib.sh
 source "$repo/bench/scripts/bench_lib.sh"
 trap cleanup EXIT
+require_tools okr-goals okr-token okr-loadgen okr-goals-seed okr-echo-server
 
 use_fresh_jwt_secret
 # people/p0 (created by the seeder) acting as an administrator of tenant "bench".
 admin_token="$("$bin/okr-token" --tenant bench --subject p0 --roles admin --ttl 12h)"
-
-# loadgen <port> <args...>: one JSON line on stdout.
-loadgen() {
-  local port="$1"
-  shift
-  "$bin/okr-loadgen" --target "127.0.0.1:$port" --concurrency "$concurrency" \
-    --channels "$channels" --threads "$threads" --duration "$duration" --warmup "$warmup" "$@"
-}
 
 run_load() {
   # shellcheck disable=SC2119  # start_echo takes the echo server's flags, none here
