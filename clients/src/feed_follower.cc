@@ -8,9 +8,6 @@
 namespace okr::clients {
 namespace {
 
-using okr::goals::v1::WatchChangesRequest;
-using okr::goals::v1::WatchChangesResponse;
-
 absl::Status ToAbsl(const grpc::Status& status) {
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                       absl::StrCat("WatchChanges: ", status.error_message()));
@@ -30,21 +27,26 @@ bool IsRetryLater(const absl::Status& status) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<FeedFollower>> FeedFollower::Create(FeedFollowerOptions options) {
+template <typename Feed>
+absl::StatusOr<std::unique_ptr<BasicFeedFollower<Feed>>> BasicFeedFollower<Feed>::Create(
+    Options options) {
   if (options.channel == nullptr) return absl::InvalidArgumentError("FeedFollower: no channel");
   if (options.store == nullptr) return absl::InvalidArgumentError("FeedFollower: no store");
-  if (!options.handler) return absl::InvalidArgumentError("FeedFollower: no handler");
+  if (!options.handler == !options.batch_handler) {
+    return absl::InvalidArgumentError("FeedFollower: exactly one of handler and batch_handler");
+  }
   if (absl::Status s = ValidateBackoff(options.initial_backoff, options.max_backoff); !s.ok()) {
     return s;
   }
-  return std::unique_ptr<FeedFollower>(new FeedFollower(std::move(options)));
+  return std::unique_ptr<BasicFeedFollower>(new BasicFeedFollower(std::move(options)));
 }
 
-FeedFollower::FeedFollower(FeedFollowerOptions options)
-    : options_(std::move(options)),
-      stub_(okr::goals::v1::GoalsService::NewStub(options_.channel)) {}
+template <typename Feed>
+BasicFeedFollower<Feed>::BasicFeedFollower(Options options)
+    : options_(std::move(options)), stub_(Feed::Service::NewStub(options_.channel)) {}
 
-absl::Status FeedFollower::Run() {
+template <typename Feed>
+absl::Status BasicFeedFollower<Feed>::Run() {
   {
     absl::MutexLock lock(&mu_);
     if (running_) return absl::FailedPreconditionError("FeedFollower: Run already in progress");
@@ -97,26 +99,65 @@ absl::Status FeedFollower::Run() {
   return result;
 }
 
-void FeedFollower::Stop() {
+template <typename Feed>
+void BasicFeedFollower<Feed>::Stop() {
   absl::MutexLock lock(&mu_);
   stopping_ = true;
   if (context_ != nullptr) context_->TryCancel();
 }
 
-FeedFollowerStats FeedFollower::stats() const {
+template <typename Feed>
+FeedFollowerStats BasicFeedFollower<Feed>::stats() const {
   absl::MutexLock lock(&mu_);
   return stats_;
 }
 
-absl::Status FeedFollower::SaveToken(const std::string& token) {
+template <typename Feed>
+absl::Status BasicFeedFollower<Feed>::SaveToken(const std::string& token) {
   if (absl::Status s = options_.store->Save(token); !s.ok()) {
     return absl::Status(s.code(), absl::StrCat("FeedFollower: cannot save token: ", s.message()));
   }
   return absl::OkStatus();
 }
 
-FeedFollower::StreamEnd FeedFollower::RunStream(const std::string& token, bool* resetting,
-                                                const absl::Status& reset_cause) {
+template <typename Feed>
+bool BasicFeedFollower<Feed>::Handle(absl::Span<const Change* const> changes, StreamEnd& end) {
+  auto failed = [&](const absl::Status& handled) {
+    absl::MutexLock lock(&mu_);
+    ++stats_.handler_failures;
+    if (IsRetryLater(handled)) {
+      end.retry_later = true;
+    } else {
+      end.fatal = handled;
+    }
+    return false;
+  };
+  auto saved = [&](const Change& change, int64_t count) {
+    end.fatal = SaveToken(change.resume_token());
+    if (!end.fatal.ok()) return false;
+    end.progressed = true;
+    absl::MutexLock lock(&mu_);
+    stats_.changes_handled += count;
+    return true;
+  };
+  if (options_.batch_handler) {
+    if (absl::Status handled = options_.batch_handler(changes); !handled.ok()) {
+      return failed(handled);
+    }
+    return saved(*changes.back(), static_cast<int64_t>(changes.size()));
+  }
+  // One at a time, each token stored in order, so a stop inside a batch resumes right after the
+  // last handled change.
+  for (const Change* change : changes) {
+    if (absl::Status handled = options_.handler(*change); !handled.ok()) return failed(handled);
+    if (!saved(*change, 1)) return false;
+  }
+  return true;
+}
+
+template <typename Feed>
+typename BasicFeedFollower<Feed>::StreamEnd BasicFeedFollower<Feed>::RunStream(
+    const std::string& token, bool* resetting, const absl::Status& reset_cause) {
   StreamEnd end;
   grpc::ClientContext context;
   if (!options_.bearer_token.empty()) {
@@ -131,12 +172,13 @@ FeedFollower::StreamEnd FeedFollower::RunStream(const std::string& token, bool* 
     // Published before the call starts so Stop can cancel it.
     context_ = &context;
   }
-  WatchChangesRequest request = options_.request;
+  typename Feed::Request request = options_.request;
   request.set_resume_token(token);
   auto reader = stub_->WatchChanges(&context, request);
 
-  WatchChangesResponse response;
+  typename Feed::Response response;
   bool ended_early = false;
+  std::vector<const Change*> changes;
   while (reader->Read(&response)) {
     // After a reset the expired token must be replaced by the first checkpoint's, whether or not
     // checkpoints are stored.
@@ -153,41 +195,21 @@ FeedFollower::StreamEnd FeedFollower::RunStream(const std::string& token, bool* 
       absl::MutexLock lock(&mu_);
       ++stats_.resets;
     }
-    // One change, or a batch of them (WatchChangesRequest.max_batch_size): each is handled and
-    // its token stored in order, so a stop inside a batch resumes right after the last handled.
-    auto handle = [&](const okr::goals::v1::Change& change) {
-      const absl::Status handled = options_.handler(change);
-      if (!handled.ok()) {
-        absl::MutexLock lock(&mu_);
-        ++stats_.handler_failures;
-        if (IsRetryLater(handled)) {
-          end.retry_later = true;
-        } else {
-          end.fatal = handled;
-        }
-        return false;
+    // One change, or a batch of them (WatchChangesRequest.max_batch_size, goals only).
+    changes.clear();
+    if (response.has_change()) changes.push_back(&response.change());
+    if constexpr (requires { response.batch(); }) {
+      if (response.has_batch()) {
+        for (const Change& change : response.batch().changes()) changes.push_back(&change);
       }
-      end.fatal = SaveToken(change.resume_token());
-      if (!end.fatal.ok()) return false;
-      end.progressed = true;
-      absl::MutexLock lock(&mu_);
-      ++stats_.changes_handled;
-      return true;
-    };
-    if (response.has_change() || response.has_batch()) {
-      if (response.has_change()) {
-        ended_early = !handle(response.change());
-      } else {
-        for (const okr::goals::v1::Change& change : response.batch().changes()) {
-          if (!handle(change)) {
-            ended_early = true;
-            break;
-          }
-        }
+    }
+    if (!changes.empty()) {
+      if (!Handle(changes, end)) {
+        ended_early = true;
+        break;
       }
-      if (ended_early) break;
     } else if (response.has_checkpoint()) {
-      const okr::goals::v1::WatchCheckpoint& checkpoint = response.checkpoint();
+      const typename Feed::Checkpoint& checkpoint = response.checkpoint();
       const bool save = save_checkpoint && !checkpoint.resume_token().empty();
       if (save) {
         end.fatal = SaveToken(checkpoint.resume_token());
@@ -214,5 +236,8 @@ FeedFollower::StreamEnd FeedFollower::RunStream(const std::string& token, bool* 
   end.status = reader->Finish();
   return end;
 }
+
+template class BasicFeedFollower<GoalsFeed>;
+template class BasicFeedFollower<FeedbackFeed>;
 
 }  // namespace okr::clients

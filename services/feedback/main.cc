@@ -1,11 +1,9 @@
 // okr-feedback: feedback and recognition, feedback requests, one-on-ones and review cycles, served
 // over gRPC. The composition root: flags -> database and change feed -> clients of the goals
 // service (with their caches and the org change follower) -> the gRPC adapter.
-#include <fstream>
-#include <sstream>
-
 #include "okr/common/aip/page_token.h"
 #include "okr/common/auth/jwt_algorithm.h"
+#include "okr/common/auth/service_tokens.h"
 #include "okr/common/changelog/change_feed.h"
 #include "okr/common/changelog/change_feed_flags.h"
 #include "okr/common/config/command_line.h"
@@ -47,10 +45,7 @@ int main(int argc, char** argv) {
                             "how long a caller's right to read a linked objective is remembered",
                             "OKR_GOAL_CHECK_TTL");
   std::string signing_key_file;
-  app.add_option("--service-signing-key-file", signing_key_file,
-                 "PEM private key for the service's own tokens to goals (RS256/ES256); with "
-                 "HS256 the --jwt-secret signs them")
-      ->envname("OKR_SERVICE_SIGNING_KEY_FILE");
+  binary.AddServiceSigningKeyFlag(&signing_key_file);
   std::string page_token_secret;
   binary.AddPageTokenSecretFlag(&page_token_secret);
   feedback::FeedbackOptions options;
@@ -78,32 +73,17 @@ int main(int argc, char** argv) {
   });
   if (auto exit_code = binary.Init(argc, argv)) return *exit_code;
 
-  feedback::ServiceTokenOptions token_options;
-  {
-    const common::AuthOptions& auth = binary.auth_options();
-    auto algorithm = common::ParseJwtAlgorithm(auth.algorithm);
-    if (!algorithm.ok()) return 2;
-    token_options.algorithm = *algorithm;
-    token_options.issuer = auth.issuer;
-    token_options.audience = auth.audience;
-    if (*algorithm == common::JwtAlgorithm::kHs256) {
-      token_options.signing_key = auth.secret;
-    } else {
-      std::ifstream in(signing_key_file);
-      std::stringstream key;
-      key << in.rdbuf();
-      token_options.signing_key = key.str();
-    }
-    if (absl::Status s = common::CheckSigningKey(*algorithm, token_options.signing_key); !s.ok()) {
-      common::LogError("no usable key for the service's own tokens",
-                       {{"error", std::string(s.message())}});
-      return 2;
-    }
+  auto token_options =
+      common::ServiceTokenOptionsFor(binary.auth_options(), signing_key_file, "svc-feedback");
+  if (!token_options.ok()) {
+    common::LogError("no usable key for the service's own tokens",
+                     {{"error", std::string(token_options.status().message())}});
+    return 2;
   }
-  feedback::ServiceTokens tokens(token_options);
+  common::ServiceTokens tokens(*token_options);
   if (options.author_key_secret.empty()) {
-    options.author_key_secret = token_options.algorithm == common::JwtAlgorithm::kHs256
-                                    ? "author-key\n" + token_options.signing_key
+    options.author_key_secret = token_options->algorithm == common::JwtAlgorithm::kHs256
+                                    ? "author-key\n" + token_options->signing_key
                                     : common::PageTokenCodec::GenerateKey();
   }
 

@@ -33,6 +33,14 @@ void ServiceBinary::AddAddressFlag(const std::string& flag, const std::string& e
   command_line_.AddValidation([flag, value] { return ValidateHostPort(flag, *value); });
 }
 
+void ServiceBinary::AddServiceSigningKeyFlag(std::string* file) {
+  command_line_.app()
+      .add_option("--service-signing-key-file", *file,
+                  "PEM private key for the service's own tokens to other services "
+                  "(RS256/ES256); with HS256 the --jwt-secret signs them")
+      ->envname("OKR_SERVICE_SIGNING_KEY_FILE");
+}
+
 void ServiceBinary::AddPageTokenSecretFlag(std::string* secret) {
   command_line_.app()
       .add_option("--page-token-secret", *secret,

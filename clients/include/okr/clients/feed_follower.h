@@ -1,5 +1,5 @@
-// FeedFollower: follows the goals service's change feed (WatchChanges), resuming after dropped
-// streams and restarts from a stored resume token.
+// FeedFollower: follows a change feed (the goals or the feedback service's WatchChanges), resuming
+// after dropped streams and restarts from a stored resume token.
 #ifndef OKR_CLIENTS_FEED_FOLLOWER_H_
 #define OKR_CLIENTS_FEED_FOLLOWER_H_
 
@@ -15,14 +15,37 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "okr/clients/resume_token_store.h"
+#include "okr/feedback/v1/change.pb.h"
+#include "okr/feedback/v1/feedback_service.grpc.pb.h"
 #include "okr/goals/v1/change.pb.h"
 #include "okr/goals/v1/goals_service.grpc.pb.h"
 
 namespace okr::clients {
 
-struct FeedFollowerOptions {
-  // Required. The channel to the goals service.
+// The feeds a follower can follow: the types of one service's WatchChanges. Both feeds share
+// the message shapes (change or checkpoint; the goals feed also batches).
+struct GoalsFeed {
+  using Service = okr::goals::v1::GoalsService;
+  using Request = okr::goals::v1::WatchChangesRequest;
+  using Response = okr::goals::v1::WatchChangesResponse;
+  using Change = okr::goals::v1::Change;
+  using Checkpoint = okr::goals::v1::WatchCheckpoint;
+};
+struct FeedbackFeed {
+  using Service = okr::feedback::v1::FeedbackService;
+  using Request = okr::feedback::v1::WatchChangesRequest;
+  using Response = okr::feedback::v1::WatchChangesResponse;
+  using Change = okr::feedback::v1::Change;
+  using Checkpoint = okr::feedback::v1::WatchCheckpoint;
+};
+
+template <typename Feed>
+struct BasicFeedFollowerOptions {
+  using Change = typename Feed::Change;
+
+  // Required. The channel to the service.
   std::shared_ptr<grpc::Channel> channel;
 
   // Sent as `authorization: Bearer <token>`; the feed only carries what this caller may read.
@@ -32,18 +55,26 @@ struct FeedFollowerOptions {
   // The filters (kinds, cycle, objective) and max_batch_size (set it to take busy feeds in
   // batches; each change is still handled, and its token stored, one at a time). Its
   // resume_token is ignored: the store decides.
-  okr::goals::v1::WatchChangesRequest request;
+  typename Feed::Request request;
 
   // Required. Where the position is loaded from at every (re)connect and saved after every
   // handled change.
   std::shared_ptr<ResumeTokenStore> store;
 
-  // Required. Called on Run's thread for every change, in feed order. Return OK once the change is
-  // processed: only then is its token saved. A change whose handler failed is delivered again.
-  // UNAVAILABLE, ABORTED, DEADLINE_EXCEEDED and RESOURCE_EXHAUSTED mean "try again later": the
-  // follower reconnects after a backoff from the last saved token. Any other error ends Run with
-  // that status (the change is delivered again by the next Run).
-  std::function<absl::Status(const okr::goals::v1::Change& change)> handler;
+  // Required unless `batch_handler` is set. Called on Run's thread for every change, in feed
+  // order. Return OK once the change is processed: only then is its token saved. A change whose
+  // handler failed is delivered again. UNAVAILABLE, ABORTED, DEADLINE_EXCEEDED and
+  // RESOURCE_EXHAUSTED mean "try again later": the follower reconnects after a backoff from the
+  // last saved token. Any other error ends Run with that status (the change is delivered again by
+  // the next Run).
+  std::function<absl::Status(const Change& change)> handler;
+
+  // Instead of `handler`: called once per received message with its changes (one, or a batch of
+  // them), in feed order, so a consumer can apply them in one transaction. On OK the last
+  // change's token is saved; on an error the whole run is delivered again, as with `handler`. A
+  // consumer that writes the token in its own transaction makes the store's Save of that same
+  // token a no-op.
+  std::function<absl::Status(absl::Span<const Change* const> changes)> batch_handler;
 
   // Optional. The stored token is older than the feed's retention (OUT_OF_RANGE). Without this
   // callback Run returns that OUT_OF_RANGE. With it, the follower opens the feed "from now" and,
@@ -72,21 +103,26 @@ struct FeedFollowerStats {
   bool caught_up = false;          // The current stream has delivered its backlog.
 };
 
-// A consumer of `okr.goals.v1.GoalsService/WatchChanges`.
+// A consumer of `WatchChanges` of the goals (`FeedFollower`) or feedback service
+// (`FeedbackFeedFollower`).
 //
 // Guarantees: changes reach the handler in feed order; a change's token is saved only after its
 // handler returned OK, so after a dropped stream, a restart or a crash every change is handled at
 // least once (exactly once if the store saves the token with the consumer's own state). Dropped
 // streams are reconnected with backoff from the saved token. INVALID_ARGUMENT (e.g. a malformed
 // token), UNAUTHENTICATED, PERMISSION_DENIED and UNIMPLEMENTED are permanent: Run returns them.
-class FeedFollower {
+template <typename Feed>
+class BasicFeedFollower {
  public:
-  static absl::StatusOr<std::unique_ptr<FeedFollower>> Create(FeedFollowerOptions options);
+  using Options = BasicFeedFollowerOptions<Feed>;
+  using Change = typename Feed::Change;
 
-  FeedFollower(const FeedFollower&) = delete;
-  FeedFollower& operator=(const FeedFollower&) = delete;
+  static absl::StatusOr<std::unique_ptr<BasicFeedFollower>> Create(Options options);
+
+  BasicFeedFollower(const BasicFeedFollower&) = delete;
+  BasicFeedFollower& operator=(const BasicFeedFollower&) = delete;
   // Does not stop a Run in progress: call Stop and let Run return first.
-  ~FeedFollower() = default;
+  ~BasicFeedFollower() = default;
 
   // Follows the feed on the calling thread. Returns OK after Stop, or the permanent error (see
   // the class and option comments). FAILED_PRECONDITION if another Run is in progress.
@@ -110,13 +146,16 @@ class FeedFollower {
     bool progressed = false;
   };
 
-  explicit FeedFollower(FeedFollowerOptions options);
+  explicit BasicFeedFollower(Options options);
 
   StreamEnd RunStream(const std::string& token, bool* resetting, const absl::Status& reset_cause);
+  // Hands `changes` to the handler(s) and saves the token of the last one handled; false when
+  // the stream must end (`end` says why).
+  bool Handle(absl::Span<const Change* const> changes, StreamEnd& end);
   absl::Status SaveToken(const std::string& token);
 
-  const FeedFollowerOptions options_;
-  std::unique_ptr<okr::goals::v1::GoalsService::Stub> stub_;
+  const Options options_;
+  std::unique_ptr<typename Feed::Service::Stub> stub_;
 
   mutable absl::Mutex mu_;
   bool running_ ABSL_GUARDED_BY(mu_) = false;
@@ -125,7 +164,14 @@ class FeedFollower {
   FeedFollowerStats stats_ ABSL_GUARDED_BY(mu_);
 };
 
+extern template class BasicFeedFollower<GoalsFeed>;
+extern template class BasicFeedFollower<FeedbackFeed>;
+
+using FeedFollowerOptions = BasicFeedFollowerOptions<GoalsFeed>;
+using FeedFollower = BasicFeedFollower<GoalsFeed>;
 using FeedFollowerPtr = std::unique_ptr<FeedFollower>;
+using FeedbackFeedFollowerOptions = BasicFeedFollowerOptions<FeedbackFeed>;
+using FeedbackFeedFollower = BasicFeedFollower<FeedbackFeed>;
 
 }  // namespace okr::clients
 

@@ -14,6 +14,7 @@
 #include "services/feedback/src/api/feedback_proto.h"
 #include "services/feedback/src/api/feedback_service.h"
 #include "services/feedback/src/api/proto_time.h"
+#include "services/feedback/src/domain/author_key.h"
 #include "services/feedback/src/domain/feedback_rules.h"
 #include "services/feedback/src/domain/text.h"
 #include "services/feedback/src/store/feedback_store.h"
@@ -381,13 +382,18 @@ grpc::ServerUnaryReactor* FeedbackService::ListFeedback(grpc::CallbackServerCont
       v.Check(t.ok(), "create_time_end", "must be a valid timestamp");
       if (t.ok()) q.end = *t;
     }
+    if (request->as_records() && !viewer.service) {
+      return common::PermissionDenied("RECORDS_FOR_SERVICES_ONLY",
+                                      "as_records is for service identities (role service-reader)");
+    }
     if (absl::Status s = v.ToStatus("INVALID_FILTER", "the filters are not valid"); !s.ok()) {
       return s;
     }
     const common::PageScope scope{
         call.principal.tenant,
-        {"ListFeedback", request->author(), request->recipient(), absl::StrCat(request->kind()),
-         absl::StrCat(request->visibility()), request->objective(), request->key_result(), q.tag,
+        {request->as_records() ? "ListFeedbackRecords" : "ListFeedback", request->author(),
+         request->recipient(), absl::StrCat(request->kind()), absl::StrCat(request->visibility()),
+         request->objective(), request->key_result(), q.tag,
          request->has_create_time_start() ? request->create_time_start().DebugString() : "",
          request->has_create_time_end() ? request->create_time_end().DebugString() : ""}};
     auto after = ResumeAt(request->page_token(), scope);
@@ -429,10 +435,18 @@ grpc::ServerUnaryReactor* FeedbackService::ListFeedback(grpc::CallbackServerCont
     });
     if (!s.ok()) return s;
     const GoalsCaller caller = CallerOf(call);
-    response->mutable_feedback()->Reserve(static_cast<int>(page.size()));
     for (Feedback& f : page) {
       const bool show_goal = ShowsGoal(*goals_, caller, f, viewer);
-      *response->add_feedback() = ToProto(std::move(f), viewer, show_goal);
+      if (request->as_records()) {
+        // As the change feed gives it to a service: the pseudonymous author and the upward flag.
+        v1::FeedbackRecord* record = response->add_records();
+        record->set_author_key(
+            AuthorKey(options_.author_key_secret, call.principal.tenant, f.author));
+        record->set_upward(f.upward);
+        *record->mutable_feedback() = ToProto(std::move(f), viewer, show_goal);
+      } else {
+        *response->add_feedback() = ToProto(std::move(f), viewer, show_goal);
+      }
     }
     // `last` is the last row examined: the page's last item when it is full, else the row the
     // scan stopped at.

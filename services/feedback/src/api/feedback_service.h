@@ -12,6 +12,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/time/time.h"
 #include "okr/common/aip/page_token.h"
+#include "okr/common/auth/service_tokens.h"
 #include "okr/common/changelog/change_feed.h"
 #include "okr/common/server/rpc_runtime.h"
 #include "okr/common/storage/database.h"
@@ -19,7 +20,6 @@
 #include "services/feedback/src/api/changes.h"
 #include "services/feedback/src/clients/goals_directory.h"
 #include "services/feedback/src/clients/org_directory.h"
-#include "services/feedback/src/clients/service_tokens.h"
 #include "services/feedback/src/domain/viewer.h"
 #include "services/feedback/src/store/page_position.h"
 
@@ -65,7 +65,8 @@ class FeedbackService final : public v1::FeedbackService::WithRawCallbackMethod_
   // `feed` is the change feed over it (opened); `org` and `goals` ask the goals service.
   FeedbackService(common::RpcRuntime* runtime, common::Database* database, common::ChangeFeed* feed,
                   const common::PageTokenCodec* page_tokens, OrgDirectory* org,
-                  GoalsDirectory* goals, ServiceTokens* tokens, FeedbackOptions options = {})
+                  GoalsDirectory* goals, common::ServiceTokens* tokens,
+                  FeedbackOptions options = {})
       : runtime_(runtime),
         database_(database),
         feed_(feed),
@@ -165,7 +166,7 @@ class FeedbackService final : public v1::FeedbackService::WithRawCallbackMethod_
   const common::PageTokenCodec* page_tokens_;
   OrgDirectory* org_;
   GoalsDirectory* goals_;
-  ServiceTokens* tokens_;
+  common::ServiceTokens* tokens_;
   const FeedbackOptions options_;
 };
 

@@ -1,9 +1,6 @@
 // FeedbackService.WatchChanges: the change feed with its filters, each change redacted for the
 // watcher exactly as the Get methods redact it (an anonymous author only for the author, a
 // request's other responses only for its requester, one-on-ones without private notes).
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,7 +9,6 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "okr/common/changelog/resume_token.h"
 #include "okr/common/changelog/watch_request.h"
@@ -20,6 +16,7 @@
 #include "services/feedback/src/api/feedback_service.h"
 #include "services/feedback/src/api/one_on_one_view.h"
 #include "services/feedback/src/api/review_view.h"
+#include "services/feedback/src/domain/author_key.h"
 #include "services/feedback/src/domain/review_rules.h"
 #include "services/feedback/src/domain/visibility.h"
 #include "services/feedback/src/store/review_store.h"
@@ -145,7 +142,7 @@ class WatcherView {
     v1::FeedbackRecord* record = change.mutable_feedback();
     if (viewer_.service) {
       // A pseudonym per author and tenant: distinct authors can be counted, none recovered.
-      record->set_author_key(AuthorKey(facts.author));
+      record->set_author_key(AuthorKey(author_key_secret_, tenant_, facts.author));
     } else {
       record->clear_author_key();
       record->set_upward(false);
@@ -171,18 +168,6 @@ class WatcherView {
       }
     }
     return std::optional<v1::Change>(std::move(change));
-  }
-
-  // HMAC-SHA256 of tenant and author under the service's secret: stable across restarts (analytics
-  // stores keys), the same for one author, and not reversible by trying every person id.
-  std::string AuthorKey(const std::string& author) const {
-    const std::string text = absl::StrCat(tenant_, "\n", author);
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    HMAC(EVP_sha256(), author_key_secret_.data(), static_cast<int>(author_key_secret_.size()),
-         reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest, &length);
-    return absl::BytesToHexString(
-        absl::string_view(reinterpret_cast<const char*>(digest), std::min(length, 16u)));
   }
 
   OrgDirectory* org_;

@@ -7,9 +7,9 @@
 #include <memory>
 
 #include "absl/time/time.h"
+#include "okr/common/auth/service_tokens.h"
 #include "okr/org/v1/org_service.grpc.pb.h"
 #include "services/feedback/src/clients/org_directory.h"
-#include "services/feedback/src/clients/service_tokens.h"
 
 namespace okr::feedback {
 
@@ -20,7 +20,7 @@ absl::Status GoalsCallError(const grpc::Status& status, std::string_view what);
 
 class GrpcOrgDirectory final : public OrgDirectory {
  public:
-  GrpcOrgDirectory(std::shared_ptr<grpc::Channel> channel, ServiceTokens* tokens,
+  GrpcOrgDirectory(std::shared_ptr<grpc::Channel> channel, common::ServiceTokens* tokens,
                    absl::Duration deadline)
       : stub_(okr::org::v1::OrgService::NewStub(channel)), tokens_(tokens), deadline_(deadline) {}
 
@@ -35,7 +35,7 @@ class GrpcOrgDirectory final : public OrgDirectory {
   absl::Status Prepare(grpc::ClientContext& context, const std::string& tenant);
 
   std::unique_ptr<okr::org::v1::OrgService::Stub> stub_;
-  ServiceTokens* tokens_;
+  common::ServiceTokens* tokens_;
   const absl::Duration deadline_;
 };
 

@@ -12,16 +12,16 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "okr/clients/feed_follower.h"
+#include "okr/common/auth/service_tokens.h"
 #include "okr/common/storage/database.h"
 #include "services/feedback/src/clients/caching_org_directory.h"
-#include "services/feedback/src/clients/service_tokens.h"
 
 namespace okr::feedback {
 
 class OrgChangeFollower {
  public:
   // Every pointer must outlive the follower.
-  OrgChangeFollower(std::shared_ptr<grpc::Channel> goals, ServiceTokens* tokens,
+  OrgChangeFollower(std::shared_ptr<grpc::Channel> goals, common::ServiceTokens* tokens,
                     common::Database* database, CachingOrgDirectory* cache)
       : goals_(std::move(goals)), tokens_(tokens), database_(database), cache_(cache) {}
   ~OrgChangeFollower() { Stop(); }
@@ -43,7 +43,7 @@ class OrgChangeFollower {
   };
 
   std::shared_ptr<grpc::Channel> goals_;
-  ServiceTokens* tokens_;
+  common::ServiceTokens* tokens_;
   common::Database* database_;
   CachingOrgDirectory* cache_;
 

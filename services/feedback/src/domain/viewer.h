@@ -5,6 +5,7 @@
 #include <string>
 
 #include "okr/common/auth/principal.h"
+#include "okr/common/auth/service_tokens.h"
 
 namespace okr::feedback {
 
@@ -16,7 +17,7 @@ inline constexpr char kAdminRole[] = "admin";
 inline constexpr char kHrRole[] = "hr";
 // A service identity of the tenant (analytics): reads everything an administrator reads, and the
 // change feed's pseudonymous author keys; writes nothing.
-inline constexpr char kServiceReaderRole[] = "service-reader";
+using common::kServiceReaderRole;
 
 struct Viewer {
   std::string person;  // the token's subject: a person id (or a service account's id)

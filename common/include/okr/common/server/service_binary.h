@@ -41,6 +41,10 @@ class ServiceBinary {
   // list page tokens; empty gives a random key per process.
   void AddPageTokenSecretFlag(std::string* secret);
 
+  // Adds --service-signing-key-file (OKR_SERVICE_SIGNING_KEY_FILE): the PEM private key of the
+  // service's own tokens to other services with RS256/ES256 (see ServiceTokenOptionsFor).
+  void AddServiceSigningKeyFlag(std::string* file);
+
   // Parses flags, starts logging, builds the token verifier and opens the database. Returns an
   // exit code when the process must stop: 0 after --help, 2 for bad configuration, 1 when the
   // database cannot be opened.
