@@ -71,6 +71,10 @@ absl::Status BasicFeedFollower<Feed>::Run() {
         absl::StatusOr<std::string> loaded = options_.store->Load();
         if (!loaded.ok()) return loaded.status();
         token = *std::move(loaded);
+        if (token.empty() && options_.reset_without_token && options_.on_reset) {
+          resetting = true;
+          reset_cause = absl::NotFoundError("FeedFollower: no stored position");
+        }
       }
       const StreamEnd end = RunStream(token, &resetting, reset_cause);
       if (!end.fatal.ok()) return end.fatal;

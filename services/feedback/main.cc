@@ -73,8 +73,7 @@ int main(int argc, char** argv) {
   });
   if (auto exit_code = binary.Init(argc, argv)) return *exit_code;
 
-  auto token_options =
-      common::ServiceTokenOptionsFor(binary.auth_options(), signing_key_file, "svc-feedback");
+  auto token_options = binary.ServiceTokenOptionsFor("svc-feedback", signing_key_file);
   if (!token_options.ok()) {
     common::LogError("no usable key for the service's own tokens",
                      {{"error", std::string(token_options.status().message())}});

@@ -1,38 +1,8 @@
 #include "okr/common/auth/service_tokens.h"
 
-#include <fstream>
-#include <sstream>
-
-#include "absl/strings/str_cat.h"
 #include "okr/common/auth/token_minter.h"
 
 namespace okr::common {
-
-absl::StatusOr<ServiceTokenOptions> ServiceTokenOptionsFor(const AuthOptions& auth,
-                                                           const std::string& signing_key_file,
-                                                           std::string subject) {
-  auto algorithm = ParseJwtAlgorithm(auth.algorithm);
-  if (!algorithm.ok()) return algorithm.status();
-  ServiceTokenOptions options;
-  options.algorithm = *algorithm;
-  options.issuer = auth.issuer;
-  options.audience = auth.audience;
-  options.subject = std::move(subject);
-  if (*algorithm == JwtAlgorithm::kHs256) {
-    options.signing_key = auth.secret;
-  } else {
-    std::ifstream in(signing_key_file);
-    if (!in) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("cannot read the service signing key file '", signing_key_file, "'"));
-    }
-    std::stringstream key;
-    key << in.rdbuf();
-    options.signing_key = key.str();
-  }
-  if (absl::Status s = CheckSigningKey(*algorithm, options.signing_key); !s.ok()) return s;
-  return options;
-}
 
 absl::StatusOr<std::string> ServiceTokens::For(const std::string& tenant) {
   const absl::Time now = options_.clock();

@@ -52,17 +52,16 @@ absl::Duration RpcRuntime::TestDelay(const grpc::ServerContextBase& context) con
   return absl::Milliseconds(std::min<int64_t>(millis, 60'000));
 }
 
-grpc::ServerUnaryReactor* RpcRuntime::Start(
-    grpc::CallbackServerContext* context,
+absl::StatusOr<Call> RpcRuntime::CallOf(const grpc::ServerContextBase& context) const {
+  auto principal = Authenticate(context);
+  if (!principal.ok()) return principal.status();
+  return Call{*std::move(principal), RequestContextFor(context),
+              std::string(ExtractBearerToken(Header(context, "authorization")).value_or(""))};
+}
+
+void RpcRuntime::Schedule(
+    grpc::CallbackServerContext* context, grpc::ServerUnaryReactor* reactor, Call call,
     absl::AnyInvocable<void(const Call&, grpc::ServerUnaryReactor*) &&> body) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto principal = Authenticate(*context);
-  if (!principal.ok()) {
-    reactor->Finish(ToGrpc(principal.status()));
-    return reactor;
-  }
-  Call call{*std::move(principal), RequestContextFor(*context),
-            std::string(ExtractBearerToken(Header(*context, "authorization")).value_or(""))};
   executor_->Schedule(
       [this, context, reactor, call = std::move(call), body = std::move(body)]() mutable {
         if (absl::Duration delay = TestDelay(*context); delay > absl::ZeroDuration()) {
@@ -74,6 +73,42 @@ grpc::ServerUnaryReactor* RpcRuntime::Start(
         }
         std::move(body)(call, reactor);
       });
+}
+
+grpc::ServerUnaryReactor* RpcRuntime::Start(
+    grpc::CallbackServerContext* context,
+    absl::AnyInvocable<void(const Call&, grpc::ServerUnaryReactor*) &&> body) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto call = CallOf(*context);
+  if (!call.ok()) {
+    reactor->Finish(ToGrpc(call.status()));
+    return reactor;
+  }
+  Schedule(context, reactor, *std::move(call), std::move(body));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* RpcRuntime::UnaryFast(
+    grpc::CallbackServerContext* context,
+    absl::AnyInvocable<std::optional<absl::Status>(const Call&) &&> fast,
+    absl::AnyInvocable<absl::Status(const Call&) &&> slow) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto call = CallOf(*context);
+  if (!call.ok()) {
+    reactor->Finish(ToGrpc(call.status()));
+    return reactor;
+  }
+  // A test delay is the executor's to serve, so tests can hold calls in flight.
+  if (TestDelay(*context) == absl::ZeroDuration()) {
+    if (std::optional<absl::Status> answered = std::move(fast)(*call)) {
+      reactor->Finish(ToGrpc(ForCaller(*std::move(answered), call->request)));
+      return reactor;
+    }
+  }
+  Schedule(context, reactor, *std::move(call),
+           [this, slow = std::move(slow)](const Call& c, grpc::ServerUnaryReactor* r) mutable {
+             r->Finish(ToGrpc(ForCaller(std::move(slow)(c), c.request)));
+           });
   return reactor;
 }
 

@@ -1,5 +1,9 @@
 #include "okr/common/server/service_binary.h"
 
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "okr/common/logging/log.h"
 #include "okr/common/server/service_main.h"
@@ -31,6 +35,32 @@ void ServiceBinary::AddAddressFlag(const std::string& flag, const std::string& e
                                    std::string* value, const std::string& description) {
   command_line_.app().add_option(flag, *value, description)->envname(env);
   command_line_.AddValidation([flag, value] { return ValidateHostPort(flag, *value); });
+}
+
+absl::StatusOr<ServiceTokenOptions> ServiceBinary::ServiceTokenOptionsFor(
+    std::string subject, const std::string& signing_key_file) const {
+  const AuthOptions& auth = auth_options_;
+  auto algorithm = ParseJwtAlgorithm(auth.algorithm);
+  if (!algorithm.ok()) return algorithm.status();
+  ServiceTokenOptions options;
+  options.algorithm = *algorithm;
+  options.issuer = auth.issuer;
+  options.audience = auth.audience;
+  options.subject = std::move(subject);
+  if (*algorithm == JwtAlgorithm::kHs256) {
+    options.signing_key = auth.secret;
+  } else {
+    std::ifstream in(signing_key_file);
+    if (!in) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("cannot read the service signing key file '", signing_key_file, "'"));
+    }
+    std::stringstream key;
+    key << in.rdbuf();
+    options.signing_key = key.str();
+  }
+  if (absl::Status s = CheckSigningKey(*algorithm, options.signing_key); !s.ok()) return s;
+  return options;
 }
 
 void ServiceBinary::AddServiceSigningKeyFlag(std::string* file) {

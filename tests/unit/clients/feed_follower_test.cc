@@ -309,6 +309,45 @@ TEST_F(FeedFollowerTest, ExpiredTokenReachesOnResetBeforeTheNewChanges) {
   EXPECT_EQ((*follower)->stats().resets, 1);
 }
 
+TEST_F(FeedFollowerTest, FirstStartWithResetWithoutTokenSnapshotsAtTheFeedsPosition) {
+  FakeGoalsService service({.last = 9, .head = 7});
+  FakeServer server(&service);
+  ASSERT_TRUE(server.ok());
+  auto store = std::make_shared<InMemoryResumeTokenStore>();
+  FeedFollower* follower_ptr = nullptr;
+  FeedFollowerOptions options = Options(server, store);
+  options.reset_without_token = true;
+  options.on_reset = [&](const absl::Status& cause) {
+    absl::MutexLock lock(&seen_.mu);
+    seen_.log.push_back(absl::StrCat("reset:", absl::StatusCodeToString(cause.code())));
+    return absl::OkStatus();
+  };
+  // Batches: each message's changes in one call, the last token saved after it.
+  options.batch_handler = [&](absl::Span<const Change* const> changes) {
+    absl::MutexLock lock(&seen_.mu);
+    for (const Change* change : changes) {
+      seen_.log.push_back(absl::StrCat(change->resource_name(), ":", Stored(*store)));
+      if (change->resource_name() == "objectives/9") follower_ptr->Stop();
+    }
+    return absl::OkStatus();
+  };
+  auto follower = FeedFollower::Create(std::move(options));
+  ASSERT_TRUE(follower.ok()) << follower.status();
+  follower_ptr = follower->get();
+
+  const std::optional<absl::Status> result = RunBounded(**follower);
+  ASSERT_TRUE(result.has_value()) << "Run did not return";
+  EXPECT_TRUE(result->ok()) << *result;
+  {
+    absl::MutexLock lock(&seen_.mu);
+    // The snapshot is taken after the position (t7) and before the changes after it.
+    EXPECT_THAT(seen_.log, ElementsAre("reset:NOT_FOUND", "objectives/8:t7", "objectives/9:t8"));
+  }
+  EXPECT_THAT(service.TokensSeen(), ElementsAre(""));
+  EXPECT_EQ(Stored(*store), "t9");
+  EXPECT_EQ((*follower)->stats().changes_handled, 2);
+}
+
 TEST_F(FeedFollowerTest, ExpiredTokenWithoutOnResetEndsRun) {
   FakeGoalsService service({});
   FakeServer server(&service);
@@ -343,6 +382,14 @@ TEST_F(FeedFollowerTest, MalformedTokenIsPermanent) {
 
 TEST_F(FeedFollowerTest, CreateRequiresChannelStoreAndHandler) {
   EXPECT_EQ(FeedFollower::Create(FeedFollowerOptions{}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  FakeGoalsService service({});
+  FakeServer server(&service);
+  ASSERT_TRUE(server.ok());
+  FeedFollowerOptions both = Options(server, std::make_shared<InMemoryResumeTokenStore>());
+  both.handler = [](const Change&) { return absl::OkStatus(); };
+  both.batch_handler = [](absl::Span<const Change* const>) { return absl::OkStatus(); };
+  EXPECT_EQ(FeedFollower::Create(std::move(both)).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 

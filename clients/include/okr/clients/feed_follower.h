@@ -85,6 +85,11 @@ struct BasicFeedFollowerOptions {
   // so the next Run resets again (also after a crash in the middle).
   std::function<absl::Status(const absl::Status& cause)> on_reset;
 
+  // With `on_reset`: when no token is stored yet (a first start), start the same way as after
+  // OUT_OF_RANGE: take the feed's position first, let on_reset build the state from a snapshot,
+  // then follow from that position. Without it a first start follows from now.
+  bool reset_without_token = false;
+
   // Save checkpoint tokens too, so a consumer with narrow filters keeps a recent position and
   // does not fall out of the retention window.
   bool store_checkpoints = true;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <thread>
 
 #include "absl/synchronization/notification.h"
@@ -47,6 +48,23 @@ class TestGoalsService final : public goals::v1::GoalsService::CallbackService {
                           call.request.request_id);
       return absl::OkStatus();
     });
+  }
+
+  // Answered on the gRPC thread when the name ends in "/fast", else on the executor.
+  grpc::ServerUnaryReactor* GetKeyResult(grpc::CallbackServerContext* context,
+                                         const goals::v1::GetKeyResultRequest* request,
+                                         goals::v1::KeyResult* response) override {
+    return runtime_->UnaryFast(
+        context,
+        [request, response](const Call& call) -> std::optional<absl::Status> {
+          if (!request->name().ends_with("/fast")) return std::nullopt;
+          response->set_title("fast:" + call.principal.subject);
+          return absl::OkStatus();
+        },
+        [response](const Call& call) {
+          response->set_title("slow:" + call.principal.subject);
+          return absl::OkStatus();
+        });
   }
 
   grpc::ServerUnaryReactor* ListCycles(grpc::CallbackServerContext* context,
@@ -148,6 +166,44 @@ TEST_F(ServerKitTest, AuthenticatedCallSeesPrincipalAndRequestId) {
   auto echoed = context.GetServerInitialMetadata().find("x-request-id");
   ASSERT_NE(echoed, context.GetServerInitialMetadata().end());
   EXPECT_EQ(std::string(echoed->second.data(), echoed->second.size()), "req-123");
+}
+
+TEST_F(ServerKitTest, FastUnaryAnswersWithoutTheExecutorAndHandsTheRestToIt) {
+  // Every executor thread is held: only an answer that needs no executor can come back.
+  absl::Notification release;
+  std::atomic<int> held{0};
+  for (int i = 0; i < 2; ++i) {
+    executor_.Schedule([&] {
+      ++held;
+      release.WaitForNotification();
+    });
+  }
+  while (held.load() < 2) absl::SleepFor(absl::Milliseconds(1));
+  auto get = [&](const std::string& name, goals::v1::KeyResult& out) {
+    grpc::ClientContext context;
+    Authorize(context);
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+    goals::v1::GetKeyResultRequest request;
+    request.set_name(name);
+    return stub_->GetKeyResult(&context, request, &out);
+  };
+  goals::v1::KeyResult fast;
+  grpc::Status status = get("objectives/o/keyResults/fast", fast);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(fast.title(), "fast:alice");
+  goals::v1::KeyResult slow;
+  EXPECT_EQ(get("objectives/o/keyResults/slow", slow).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  release.Notify();
+  status = get("objectives/o/keyResults/slow", slow);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(slow.title(), "slow:alice");
+  // Authentication comes first on the fast path too.
+  grpc::ClientContext anonymous;
+  goals::v1::GetKeyResultRequest request;
+  request.set_name("objectives/o/keyResults/fast");
+  EXPECT_EQ(stub_->GetKeyResult(&anonymous, request, &slow).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_F(ServerKitTest, MissingRequestIdIsGeneratedAndSeenByTheHandler) {

@@ -12,7 +12,6 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "okr/common/auth/jwt_algorithm.h"
-#include "okr/common/server/server_options.h"
 
 namespace okr::common {
 
@@ -29,13 +28,6 @@ struct ServiceTokenOptions {
   absl::Duration ttl = absl::Hours(1);
   std::function<absl::Time()> clock = [] { return absl::Now(); };
 };
-
-// The options a service's tokens are minted with, from the verifier's settings: with HS256 the
-// shared secret signs them, otherwise the PEM private key in `signing_key_file` (whose public key
-// the other services verify). INVALID_ARGUMENT when no usable key is there.
-absl::StatusOr<ServiceTokenOptions> ServiceTokenOptionsFor(const AuthOptions& auth,
-                                                           const std::string& signing_key_file,
-                                                           std::string subject);
 
 class ServiceTokens {
  public:

@@ -5,6 +5,7 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
 
+#include <optional>
 #include <string>
 
 #include "absl/functional/any_invocable.h"
@@ -49,6 +50,16 @@ class RpcRuntime {
   grpc::ServerUnaryReactor* UnaryAsync(grpc::CallbackServerContext* context,
                                        absl::AnyInvocable<void(const Call&, Finish) &&> work);
 
+  // For reads that can often be answered from memory: `fast` runs on the calling gRPC thread
+  // right after authentication and must not block (no database, no network, no waiting on
+  // locks held for long). It returns the call's status once it has filled the response, or
+  // nullopt to hand the call to `slow`, which runs on the executor as with Unary. With a test
+  // delay header the call always goes to `slow`.
+  grpc::ServerUnaryReactor* UnaryFast(
+      grpc::CallbackServerContext* context,
+      absl::AnyInvocable<std::optional<absl::Status>(const Call&) &&> fast,
+      absl::AnyInvocable<absl::Status(const Call&) &&> slow);
+
   // For RPCs a later release implements: authenticates first (so an anonymous caller learns
   // nothing), then answers UNIMPLEMENTED with reason NOT_IMPLEMENTED_YET.
   grpc::ServerUnaryReactor* Unimplemented(grpc::CallbackServerContext* context);
@@ -69,6 +80,11 @@ class RpcRuntime {
   Executor& executor() const { return *executor_; }
 
  private:
+  // The caller's identity and request context, or UNAUTHENTICATED.
+  absl::StatusOr<Call> CallOf(const grpc::ServerContextBase& context) const;
+  // Runs `body` on the executor unless the call was cancelled meanwhile.
+  void Schedule(grpc::CallbackServerContext* context, grpc::ServerUnaryReactor* reactor, Call call,
+                absl::AnyInvocable<void(const Call&, grpc::ServerUnaryReactor*) &&> body);
   // Authenticates, then runs `body` on the executor unless the call was cancelled meanwhile;
   // `body` finishes the reactor (now or later).
   grpc::ServerUnaryReactor* Start(

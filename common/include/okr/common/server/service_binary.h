@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "okr/common/auth/service_tokens.h"
 #include "okr/common/auth/token_verifier.h"
 #include "okr/common/config/command_line.h"
 #include "okr/common/server/executor.h"
@@ -49,6 +50,13 @@ class ServiceBinary {
   // exit code when the process must stop: 0 after --help, 2 for bad configuration, 1 when the
   // database cannot be opened.
   std::optional<int> Init(int argc, const char* const* argv);
+
+  // The options the service's own tokens (subject e.g. "svc-feedback") are minted with, from
+  // the verifier's settings: with HS256 the shared secret signs them, otherwise the PEM private
+  // key in `signing_key_file` (whose public key the other services verify). INVALID_ARGUMENT when
+  // no usable key is there. Valid after a successful Init.
+  absl::StatusOr<ServiceTokenOptions> ServiceTokenOptionsFor(
+      std::string subject, const std::string& signing_key_file) const;
 
   // Valid after a successful Init.
   Database& database() { return *database_; }
