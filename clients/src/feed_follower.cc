@@ -236,6 +236,7 @@ typename BasicFeedFollower<Feed>::StreamEnd BasicFeedFollower<Feed>::RunStream(
   {
     absl::MutexLock lock(&mu_);
     context_ = nullptr;
+    stats_.caught_up = false;  // no stream, nothing live (also while waiting to reconnect)
   }
   end.status = reader->Finish();
   return end;

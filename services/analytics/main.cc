@@ -1,23 +1,75 @@
 // okr-analytics: roll-ups, engagement and trends from the goals and feedback change feeds,
-// cached in Redis, served over gRPC.
+// cached in Redis, served over gRPC. The composition root: flags -> database -> the feeds of
+// every tenant (with the service's own identity) -> the gRPC adapter.
+#include "okr/common/auth/service_tokens.h"
+#include "okr/common/config/command_line.h"
 #include "okr/common/logging/log.h"
 #include "okr/common/redis/hiredis_client.h"
 #include "okr/common/server/service_binary.h"
-#include "services/analytics/src/analytics_service.h"
+#include "services/analytics/src/api/analytics_service.h"
+#include "services/analytics/src/feeds/tenant_feeds.h"
+#include "services/analytics/src/store/fact_store.h"
 
 int main(int argc, char** argv) {
   namespace common = okr::common;
+  namespace analytics = okr::analytics;
   common::ServiceBinary binary("analytics", "okr-suite analytics service", "127.0.0.1:50053");
-  // The feeds analytics will follow, and its cache.
+  binary.database_options().migrations = analytics::AnalyticsMigrations();
+  CLI::App& app = binary.command_line().app();
   std::string goals_address = "127.0.0.1:50051";
   std::string feedback_address = "127.0.0.1:50052";
   std::string redis_address = "127.0.0.1:6379";
   binary.AddAddressFlag("--goals-address", "OKR_GOALS_ADDRESS", &goals_address,
-                        "goals service host:port");
+                        "goals service host:port (its change feed and List calls)");
   binary.AddAddressFlag("--feedback-address", "OKR_FEEDBACK_ADDRESS", &feedback_address,
-                        "feedback service host:port");
+                        "feedback service host:port (its change feed and List calls)");
   binary.AddAddressFlag("--redis", "OKR_REDIS", &redis_address, "Redis cache host:port");
+  std::string signing_key_file;
+  binary.AddServiceSigningKeyFlag(&signing_key_file);
+  analytics::AnalyticsOptions options;
+  app.add_option("--commit-threshold", options.figures.commit_edge,
+                 "attainment from which a key result is in the commit zone")
+      ->envname("OKR_COMMIT_THRESHOLD");
+  app.add_option("--target-threshold", options.figures.target_edge,
+                 "attainment from which a key result is in the target zone")
+      ->envname("OKR_TARGET_THRESHOLD");
+  app.add_option("--stretch-threshold", options.figures.stretch_edge,
+                 "attainment from which a key result is in the stretch zone")
+      ->envname("OKR_STRETCH_THRESHOLD");
+  app.add_option("--min-feedback-authors", options.figures.min_author_count,
+                 "distinct authors an aggregate over anonymous or upward feedback needs")
+      ->envname("OKR_MIN_FEEDBACK_AUTHORS");
+  common::AddDurationOption(app, "--freshness-bound", &options.freshness_bound,
+                            "how old a value may be and still be CURRENT", "OKR_FRESHNESS_BOUND");
+  common::AddDurationOption(app, "--memory-max-age", &options.memory_max_age,
+                            "how long a computed aggregate is served from memory while nothing "
+                            "changes",
+                            "OKR_MEMORY_MAX_AGE");
+  binary.command_line().AddValidation([&] {
+    const auto& f = options.figures;
+    if (!(0 < f.commit_edge && f.commit_edge < f.target_edge && f.target_edge < f.stretch_edge)) {
+      return absl::InvalidArgumentError(
+          "the zone thresholds must satisfy 0 < commit < target < stretch");
+    }
+    if (f.min_author_count < 2) {
+      return absl::InvalidArgumentError("--min-feedback-authors must be at least 2");
+    }
+    if (options.freshness_bound <= absl::ZeroDuration() ||
+        options.memory_max_age < absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(
+          "--freshness-bound must be positive and --memory-max-age not negative");
+    }
+    return absl::OkStatus();
+  });
   if (auto exit_code = binary.Init(argc, argv)) return *exit_code;
+
+  auto token_options = binary.ServiceTokenOptionsFor("svc-analytics", signing_key_file);
+  if (!token_options.ok()) {
+    common::LogError("no usable key for the service's own tokens",
+                     {{"error", std::string(token_options.status().message())}});
+    return 2;
+  }
+  common::ServiceTokens tokens(*token_options);
 
   // Redis is a cache: the service starts and answers without it, and the client reconnects.
   common::RedisOptions redis_options;
@@ -28,6 +80,27 @@ int main(int argc, char** argv) {
     common::LogWarn("redis unavailable at start; serving from own state",
                     {{"redis", redis_address}, {"error", std::string(ping.message())}});
   }
-  okr::analytics::AnalyticsService analytics(&binary.runtime());
-  return binary.Serve({{&analytics, okr::analytics::v1::AnalyticsService::service_full_name()}});
+
+  grpc::ChannelArguments channel_args;
+  channel_args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+  channel_args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
+  // Half-open connections end the feeds' streams instead of leaving them silent.
+  channel_args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 10'000);
+  channel_args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 5'000);
+  channel_args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  analytics::FeedsOptions feeds_options;
+  feeds_options.goals =
+      grpc::CreateCustomChannel(goals_address, grpc::InsecureChannelCredentials(), channel_args);
+  feeds_options.feedback =
+      grpc::CreateCustomChannel(feedback_address, grpc::InsecureChannelCredentials(), channel_args);
+  analytics::FactStore store(&binary.database());
+  analytics::TenantFeeds feeds(&store, &tokens, feeds_options);
+  if (absl::Status s = feeds.Start(); !s.ok()) {
+    common::LogError("cannot load the stored tenants", {{"error", std::string(s.message())}});
+    return 1;
+  }
+  analytics::AnalyticsService service(&binary.runtime(), &feeds, &binary.metrics_registry(),
+                                      options);
+  return binary.Serve({{&service, okr::analytics::v1::AnalyticsService::service_full_name()}},
+                      [&] { feeds.Stop(); });
 }

@@ -105,7 +105,7 @@ struct FeedFollowerStats {
   int64_t checkpoints_stored = 0;  // Checkpoint tokens saved.
   int64_t reconnects = 0;          // Streams opened after the first one.
   int64_t resets = 0;              // on_reset calls that returned OK.
-  bool caught_up = false;          // The current stream has delivered its backlog.
+  bool caught_up = false;          // A stream is open and has delivered its backlog: live.
 };
 
 // A consumer of `WatchChanges` of the goals (`FeedFollower`) or feedback service

@@ -1,0 +1,76 @@
+// okr.analytics.v1.AnalyticsService: roll-ups, engagement and trends, and their push stream.
+// The gRPC adapter: requests checked and turned into aggregate keys, aggregates taken from the
+// memory cache on the gRPC thread when valid, else computed from the tenant's model on the
+// executor; every answer carries its freshness.
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
+
+#include "okr/analytics/v1/analytics_service.grpc.pb.h"
+#include "okr/common/server/rpc_runtime.h"
+#include "services/analytics/src/api/aggregates.h"
+#include "services/analytics/src/cache/memory_cache.h"
+#include "services/analytics/src/feeds/tenant_feeds.h"
+
+namespace okr::analytics {
+
+struct AnalyticsOptions {
+  FiguresConfig figures;
+  // CURRENT while both feeds are live and no older than this.
+  absl::Duration freshness_bound = absl::Seconds(1);
+  // How long a computed aggregate is served from memory while nothing changes.
+  absl::Duration memory_max_age = absl::Seconds(5);
+  size_t memory_max_entries = 100'000;
+  // How long the first read of a tenant waits for its first snapshot.
+  absl::Duration warmup_wait = absl::Seconds(20);
+  std::function<absl::Time()> clock = [] { return absl::Now(); };
+};
+
+class AnalyticsService final : public v1::AnalyticsService::CallbackService {
+ public:
+  AnalyticsService(common::RpcRuntime* runtime, TenantFeeds* feeds, prometheus::Registry* registry,
+                   AnalyticsOptions options = {});
+
+  grpc::ServerUnaryReactor* GetObjectiveRollup(grpc::CallbackServerContext* context,
+                                               const v1::GetObjectiveRollupRequest* request,
+                                               v1::ObjectiveRollup* response) override;
+  grpc::ServerUnaryReactor* GetTeamSummary(grpc::CallbackServerContext* context,
+                                           const v1::GetTeamSummaryRequest* request,
+                                           v1::TeamSummary* response) override;
+  grpc::ServerUnaryReactor* GetPersonSummary(grpc::CallbackServerContext* context,
+                                             const v1::GetPersonSummaryRequest* request,
+                                             v1::PersonSummary* response) override;
+  grpc::ServerUnaryReactor* GetCycleSummary(grpc::CallbackServerContext* context,
+                                            const v1::GetCycleSummaryRequest* request,
+                                            v1::CycleSummary* response) override;
+  grpc::ServerUnaryReactor* GetEngagement(grpc::CallbackServerContext* context,
+                                          const v1::GetEngagementRequest* request,
+                                          v1::Engagement* response) override;
+  grpc::ServerUnaryReactor* GetTrend(grpc::CallbackServerContext* context,
+                                     const v1::GetTrendRequest* request,
+                                     v1::Trend* response) override;
+  grpc::ServerWriteReactor<v1::WatchAggregatesResponse>* WatchAggregates(
+      grpc::CallbackServerContext* context, const v1::WatchAggregatesRequest* request) override;
+
+ private:
+  // Serves the aggregate `key` (INVALID_ARGUMENT when it is an error) into `response`.
+  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,
+                                  absl::StatusOr<AggregateKey> key,
+                                  google::protobuf::Message* response);
+  // With the tenant's state read-locked: checks the reader's access, then fills `response`.
+  absl::Status Answer(const TenantState& state, const std::string& tenant, const AggregateKey& key,
+                      const Reader& reader, const Aggregate& aggregate, v1::ValueSource source,
+                      google::protobuf::Message& response) const;
+  // Waits (on the executor) until the tenant has its first snapshot.
+  absl::StatusOr<std::shared_ptr<TenantModel>> ReadyModel(const std::string& tenant);
+
+  common::RpcRuntime* runtime_;
+  TenantFeeds* feeds_;
+  const AnalyticsOptions options_;
+  MemoryCache memory_;
+  prometheus::Counter* memory_hits_;
+  prometheus::Counter* computed_;
+};
+
+}  // namespace okr::analytics
