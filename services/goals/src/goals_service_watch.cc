@@ -25,7 +25,12 @@ class ScopeReaders {
       : database_(database), principal_(std::move(principal)) {}
 
   absl::StatusOr<bool> MayRead(const std::string& scope) {
-    if (scope.empty() || principal_.HasRole(kGoalsAdminRole)) return true;
+    // Administrators and service identities read every objective, also one deleted since the
+    // change (a service rebuilding its state from the feed must see that deletion).
+    if (scope.empty() || principal_.HasRole(kGoalsAdminRole) ||
+        principal_.HasRole(kGoalsServiceReaderRole)) {
+      return true;
+    }
     const absl::Time now = absl::Now();
     auto it = known_.find(scope);
     if (it != known_.end() && it->second.second > now) return it->second.first;
