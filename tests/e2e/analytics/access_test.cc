@@ -156,6 +156,24 @@ TEST_F(AnalyticsAccessTest, AnonymousAndUpwardFeedbackNeedThreeDistinctAuthors) 
   for (const char* name : {"people/bob", "people/dan"}) {
     EXPECT_EQ(p.ShortDebugString().find(name), std::string::npos);
   }
+  // The records analytics rebuilds from (pseudonymous authors) are for service identities only.
+  fv1::ListFeedbackRequest records;
+  records.set_as_records(true);
+  fv1::ListFeedbackResponse listed;
+  s = feedback_stub_->ListFeedback(Ctx(Admin()).get(), records, &listed);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(FeedbackReason(s), "RECORDS_FOR_SERVICES_ONLY");
+  s = feedback_stub_->ListFeedback(Ctx(Token("svc", {"service-reader"})).get(), records, &listed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(listed.feedback_size(), 0);
+  ASSERT_EQ(listed.records_size(), 5);
+  for (const fv1::FeedbackRecord& r : listed.records()) {
+    EXPECT_FALSE(r.author_key().empty());
+    if (r.feedback().anonymous()) {
+      EXPECT_TRUE(r.feedback().author().empty());
+    }
+  }
+
   // One person's given feedback is one author: never published.
   const av1::PersonSummary cid = Person(Token("cid"), "cid", &s);
   EXPECT_TRUE(cid.engagement().feedback_given().anonymous_or_upward().not_enough_responses());
