@@ -101,6 +101,8 @@ int main(int argc, char** argv) {
   }
   analytics::AnalyticsService service(&binary.runtime(), &feeds, &binary.metrics_registry(),
                                       options);
-  return binary.Serve({{&service, okr::analytics::v1::AnalyticsService::service_full_name()}},
-                      [&] { feeds.Stop(); });
+  return binary.Serve({{&service, okr::analytics::v1::AnalyticsService::service_full_name()}}, [&] {
+    service.Stop();
+    feeds.Stop();
+  });
 }

@@ -1,5 +1,6 @@
 #include "services/analytics/src/api/analytics_service.h"
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "okr/common/status/errors.h"
 #include "services/analytics/src/api/freshness.h"
@@ -30,7 +31,11 @@ AnalyticsService::AnalyticsService(common::RpcRuntime* runtime, TenantFeeds* fee
     : runtime_(runtime),
       feeds_(feeds),
       options_(std::move(options)),
-      memory_(options_.memory_max_age, options_.memory_max_entries) {
+      memory_(options_.memory_max_age, options_.memory_max_entries),
+      watch_([this](TenantModel& model, const AggregateKey& key, const Reader& reader,
+                    v1::WatchAggregatesResponse& out) {
+        return FillWatched(model, key, reader, out);
+      }) {
   auto& reads = prometheus::BuildCounter()
                     .Name("okr_analytics_aggregate_reads_total")
                     .Help("Aggregates served, by where they came from")
@@ -107,26 +112,60 @@ grpc::ServerUnaryReactor* AnalyticsService::Serve(grpc::CallbackServerContext* c
         const std::string& tenant = call.principal.tenant;
         auto model = ReadyModel(tenant);
         if (!model.ok()) return model.status();
-        const int64_t generation = (*model)->generation();
-        const absl::Time now = options_.clock();
-        auto hit = memory_.Find(tenant, k.CacheKey(), generation, now);
+        bool computed = false;
+        auto aggregate = Current(**model, k, &computed);
+        if (!aggregate.ok()) return aggregate.status();
         const Reader reader = ReaderOf(call.principal);
-        return (*model)->Read([&](const TenantState& state) -> absl::Status {
-          v1::ValueSource source = v1::VALUE_SOURCE_MEMORY;
-          if (hit == nullptr) {
-            auto computed = ComputeAggregate(state, k, now, options_.figures);
-            if (!computed.ok()) return computed.status();
-            computed->generation = generation;
-            hit = std::make_shared<const Aggregate>(*std::move(computed));
-            memory_.Put(tenant, k.CacheKey(), hit);
-            computed_->Increment();
-            source = v1::VALUE_SOURCE_STATE;
-          } else {
-            memory_hits_->Increment();
-          }
-          return Answer(state, tenant, k, reader, *hit, source, *response);
+        return (*model)->Read([&](const TenantState& state) {
+          return Answer(state, tenant, k, reader, **aggregate,
+                        computed ? v1::VALUE_SOURCE_STATE : v1::VALUE_SOURCE_MEMORY, *response);
         });
       });
+}
+
+absl::StatusOr<std::shared_ptr<const Aggregate>> AnalyticsService::Current(TenantModel& model,
+                                                                           const AggregateKey& key,
+                                                                           bool* computed) {
+  const int64_t generation = model.generation();
+  const absl::Time now = options_.clock();
+  *computed = false;
+  if (auto hit = memory_.Find(model.tenant(), key.CacheKey(), generation, now)) {
+    memory_hits_->Increment();
+    return hit;
+  }
+  auto fresh = model.Read([&](const TenantState& state) {
+    return ComputeAggregate(state, key, now, options_.figures);
+  });
+  if (!fresh.ok()) return fresh.status();
+  fresh->generation = generation;
+  auto shared = std::make_shared<const Aggregate>(*std::move(fresh));
+  memory_.Put(model.tenant(), key.CacheKey(), shared);
+  computed_->Increment();
+  *computed = true;
+  return shared;
+}
+
+absl::Status AnalyticsService::FillWatched(TenantModel& model, const AggregateKey& key,
+                                           const Reader& reader, v1::WatchAggregatesResponse& out) {
+  bool computed = false;
+  auto aggregate = Current(model, key, &computed);
+  if (!aggregate.ok()) return aggregate.status();
+  google::protobuf::Message* message = nullptr;
+  switch (key.kind) {
+    case Kind::kTeamSummary:
+      message = out.mutable_team_summary();
+      break;
+    case Kind::kCycleSummary:
+      message = out.mutable_cycle_summary();
+      break;
+    default:
+      message = out.mutable_objective_rollup();
+      break;
+  }
+  return model.Read([&](const TenantState& state) {
+    return Answer(state, model.tenant(), key, reader, **aggregate,
+                  computed ? v1::VALUE_SOURCE_STATE : v1::VALUE_SOURCE_MEMORY, *message);
+  });
 }
 
 grpc::ServerUnaryReactor* AnalyticsService::GetObjectiveRollup(
@@ -213,8 +252,91 @@ grpc::ServerUnaryReactor* AnalyticsService::GetTrend(grpc::CallbackServerContext
 }
 
 grpc::ServerWriteReactor<v1::WatchAggregatesResponse>* AnalyticsService::WatchAggregates(
-    grpc::CallbackServerContext* context, const v1::WatchAggregatesRequest* /*request*/) {
-  return runtime_->UnimplementedServerStream<v1::WatchAggregatesResponse>(context);
+    grpc::CallbackServerContext* context, const v1::WatchAggregatesRequest* request) {
+  using Finished = common::internal::FinishedWriteReactor<v1::WatchAggregatesResponse>;
+  auto principal = runtime_->Authenticate(*context);
+  if (!principal.ok()) return new Finished(runtime_->ToGrpc(principal.status()));
+  // The request, checked as the Get methods check theirs.
+  absl::StatusOr<std::vector<WatchStream::Followed>> keys =
+      [&]() -> absl::StatusOr<std::vector<WatchStream::Followed>> {
+    const int n = request->aggregates_size();
+    if (n < 1 || n > 100) {
+      return common::InvalidArgument("INVALID_AGGREGATES", "follow 1 to 100 aggregates",
+                                     {{"aggregates", "must hold 1 to 100 distinct keys"}});
+    }
+    std::vector<WatchStream::Followed> out;
+    absl::flat_hash_set<std::string> seen;
+    for (int i = 0; i < n; ++i) {
+      const v1::AggregateKey& k = request->aggregates(i);
+      const std::string field = absl::StrCat("aggregates[", i, "]");
+      WatchStream::Followed f;
+      f.request_key = k;
+      switch (k.aggregate_case()) {
+        case v1::AggregateKey::kTeam: {
+          auto team = IdFromName("teams", k.team().team(), field + ".team.team");
+          if (!team.ok()) return team.status();
+          auto cycle = IdFromName("cycles", k.team().cycle(), field + ".team.cycle");
+          if (!cycle.ok()) return cycle.status();
+          f.key = {Kind::kTeamSummary, *team, *cycle, k.team().include_sub_teams()};
+          break;
+        }
+        case v1::AggregateKey::kCycle: {
+          auto cycle = IdFromName("cycles", k.cycle(), field + ".cycle");
+          if (!cycle.ok()) return cycle.status();
+          f.key = {Kind::kCycleSummary, "", *cycle, false};
+          break;
+        }
+        case v1::AggregateKey::kObjective: {
+          auto objective = IdFromName("objectives", k.objective(), field + ".objective");
+          if (!objective.ok()) return objective.status();
+          f.key = {Kind::kObjectiveRollup, *objective, "", false};
+          break;
+        }
+        case v1::AggregateKey::AGGREGATE_NOT_SET:
+          return common::InvalidArgument("INVALID_AGGREGATES", "an aggregate key is empty",
+                                         {{field, "must set team, cycle or objective"}});
+      }
+      if (!seen.insert(f.key.CacheKey()).second) {
+        return common::InvalidArgument("INVALID_AGGREGATES", "an aggregate is named twice",
+                                       {{field, "must be distinct from the other keys"}});
+      }
+      out.push_back(std::move(f));
+    }
+    return out;
+  }();
+  if (!keys.ok()) return new Finished(runtime_->ToGrpc(keys.status()));
+  absl::Duration interval = absl::Seconds(1);
+  if (request->has_min_interval()) {
+    const auto& d = request->min_interval();
+    const absl::Duration given = absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+    if (given != absl::ZeroDuration()) {
+      if (given < absl::Milliseconds(100) || given > absl::Hours(1)) {
+        return new Finished(runtime_->ToGrpc(
+            common::InvalidArgument("INVALID_MIN_INTERVAL", "min_interval is out of range",
+                                    {{"min_interval", "must be 0 (1 s) or from 100ms to 1h"}})));
+      }
+      interval = given;
+    }
+  }
+  auto model = feeds_->Find(principal->tenant);
+  auto* stream = new WatchStream(&watch_, model, ReaderOf(*principal), *std::move(keys), interval);
+  if (model != nullptr && model->ready()) {
+    watch_.Add(stream);
+  } else {
+    // A tenant not followed yet: wait for its first snapshot on the executor, not here.
+    stream->BeginSetup();
+    runtime_->executor().Schedule([this, stream, tenant = principal->tenant] {
+      auto ready = ReadyModel(tenant);
+      if (!ready.ok()) {
+        stream->End(runtime_->ToGrpc(ready.status()));
+      } else {
+        stream->SetModel(*ready);
+      }
+      if (!stream->EndSetup() || !ready.ok()) return;
+      watch_.Add(stream);
+    });
+  }
+  return stream;
 }
 
 }  // namespace okr::analytics

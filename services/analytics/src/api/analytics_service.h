@@ -9,6 +9,7 @@
 
 #include "okr/analytics/v1/analytics_service.grpc.pb.h"
 #include "okr/common/server/rpc_runtime.h"
+#include "services/analytics/src/api/aggregate_watch.h"
 #include "services/analytics/src/api/aggregates.h"
 #include "services/analytics/src/cache/memory_cache.h"
 #include "services/analytics/src/feeds/tenant_feeds.h"
@@ -31,6 +32,8 @@ class AnalyticsService final : public v1::AnalyticsService::CallbackService {
  public:
   AnalyticsService(common::RpcRuntime* runtime, TenantFeeds* feeds, prometheus::Registry* registry,
                    AnalyticsOptions options = {});
+  // Ends the WatchAggregates streams (UNAVAILABLE) before the server shuts down.
+  void Stop() { watch_.Stop(); }
 
   grpc::ServerUnaryReactor* GetObjectiveRollup(grpc::CallbackServerContext* context,
                                                const v1::GetObjectiveRollupRequest* request,
@@ -62,6 +65,13 @@ class AnalyticsService final : public v1::AnalyticsService::CallbackService {
   absl::Status Answer(const TenantState& state, const std::string& tenant, const AggregateKey& key,
                       const Reader& reader, const Aggregate& aggregate, v1::ValueSource source,
                       google::protobuf::Message& response) const;
+  // The aggregate at the model's current generation: from memory, else computed and kept there
+  // (one computation per change, shared by every reader and stream).
+  absl::StatusOr<std::shared_ptr<const Aggregate>> Current(TenantModel& model,
+                                                           const AggregateKey& key, bool* computed);
+  // A WatchAggregates update of `key` for `reader`.
+  absl::Status FillWatched(TenantModel& model, const AggregateKey& key, const Reader& reader,
+                           v1::WatchAggregatesResponse& out);
   // Waits (on the executor) until the tenant has its first snapshot.
   absl::StatusOr<std::shared_ptr<TenantModel>> ReadyModel(const std::string& tenant);
 
@@ -71,6 +81,7 @@ class AnalyticsService final : public v1::AnalyticsService::CallbackService {
   MemoryCache memory_;
   prometheus::Counter* memory_hits_;
   prometheus::Counter* computed_;
+  AggregateWatch watch_;
 };
 
 }  // namespace okr::analytics
