@@ -81,7 +81,7 @@ class AnalyticsRebuildTest : public AnalyticsServersSuite {
       s = goals_stub_->CreateObjective(Ctx(Admin()).get(), request, &out);
       if (s.ok()) objectives_.push_back(out.name());
     } else if (op < 30) {
-      const std::string kr = CreateKeyResultQuiet(pick(objectives_));
+      const std::string kr = CreateKeyResult(pick(objectives_), "", &s);
       if (!kr.empty()) key_results_.push_back(kr);
     } else if (op < 55 && !key_results_.empty()) {
       gv1::CreateCheckInRequest request;
@@ -179,21 +179,7 @@ class AnalyticsRebuildTest : public AnalyticsServersSuite {
     if (s.ok()) ++accepted_;
   }
 
-  std::string CreateKeyResultQuiet(const std::string& objective) {
-    gv1::CreateKeyResultRequest request;
-    request.set_parent(objective);
-    gv1::KeyResult* kr = request.mutable_key_result();
-    kr->set_title("Measure");
-    kr->set_type(gv1::KEY_RESULT_TYPE_NUMERIC);
-    kr->set_direction(gv1::KEY_RESULT_DIRECTION_INCREASE);
-    kr->set_start_value(0);
-    kr->set_target_value(100);
-    gv1::KeyResult out;
-    grpc::Status s = goals_stub_->CreateKeyResult(Ctx(Admin()).get(), request, &out);
-    return s.ok() ? out.name() : "";
-  }
-
-  // Every aggregate of the tenant as an admin reads it from `stub`, serialized with the
+  // Every aggregate of the tenant as an admin reads it from `stub`, printed with the
   // time-dependent fields cleared; errors (a deleted objective) as their code.
   std::vector<std::string> Everything(av1::AnalyticsService::Stub& stub) {
     std::vector<std::string> out;

@@ -32,6 +32,28 @@ absl::Status NeedPerson(const TenantState& state, const std::string& person) {
   return absl::OkStatus();
 }
 
+// A team, person or cycle summary's goals and engagement, as `a`'s value.
+template <typename Summary>
+void FillSummary(const TenantState& state, const Scope& scope, absl::Time now,
+                 const FiguresConfig& config, std::shared_ptr<Summary> out, Aggregate& a) {
+  GoalFigures goals = SummarizeGoals(state, scope, now, config);
+  ToProto(goals, config, *out->mutable_goals());
+  ToProto(SummarizeEngagement(state, scope, now, config), now, *out->mutable_engagement());
+  SetTime(now, *out->mutable_computed_time());
+  a.private_objectives = std::move(goals.private_objectives);
+  a.value = std::move(out);
+}
+
+std::shared_ptr<v1::Engagement> EngagementOf(const TenantState& state, const Scope& scope,
+                                             absl::Time now, const FiguresConfig& config,
+                                             const std::string& cycle_name) {
+  auto out = std::make_shared<v1::Engagement>();
+  out->set_cycle(cycle_name);
+  ToProto(SummarizeEngagement(state, scope, now, config), now, *out->mutable_metrics());
+  SetTime(now, *out->mutable_computed_time());
+  return out;
+}
+
 }  // namespace
 
 std::string AggregateKey::CacheKey() const {
@@ -62,19 +84,11 @@ absl::StatusOr<Aggregate> ComputeAggregate(const TenantState& state, const Aggre
         out->set_include_sub_teams(key.include_sub_teams);
         out->set_team_count(static_cast<int>(scope.teams.size()));
         out->set_member_count(static_cast<int>(scope.people.size()));
-        GoalFigures goals = SummarizeGoals(state, scope, now, config);
-        ToProto(goals, config, *out->mutable_goals());
-        ToProto(SummarizeEngagement(state, scope, now, config), now, *out->mutable_engagement());
-        SetTime(now, *out->mutable_computed_time());
-        a.private_objectives = std::move(goals.private_objectives);
-        a.value = std::move(out);
+        FillSummary(state, scope, now, config, std::move(out), a);
       } else {
-        auto out = std::make_shared<v1::Engagement>();
-        out->set_cycle(cycle_name);
+        auto out = EngagementOf(state, scope, now, config, cycle_name);
         out->set_team("teams/" + key.subject);
         out->set_include_sub_teams(key.include_sub_teams);
-        ToProto(SummarizeEngagement(state, scope, now, config), now, *out->mutable_metrics());
-        SetTime(now, *out->mutable_computed_time());
         a.value = std::move(out);
       }
       return a;
@@ -87,18 +101,10 @@ absl::StatusOr<Aggregate> ComputeAggregate(const TenantState& state, const Aggre
         auto out = std::make_shared<v1::PersonSummary>();
         out->set_person("people/" + key.subject);
         out->set_cycle(cycle_name);
-        GoalFigures goals = SummarizeGoals(state, scope, now, config);
-        ToProto(goals, config, *out->mutable_goals());
-        ToProto(SummarizeEngagement(state, scope, now, config), now, *out->mutable_engagement());
-        SetTime(now, *out->mutable_computed_time());
-        a.private_objectives = std::move(goals.private_objectives);
-        a.value = std::move(out);
+        FillSummary(state, scope, now, config, std::move(out), a);
       } else {
-        auto out = std::make_shared<v1::Engagement>();
-        out->set_cycle(cycle_name);
+        auto out = EngagementOf(state, scope, now, config, cycle_name);
         out->set_person("people/" + key.subject);
-        ToProto(SummarizeEngagement(state, scope, now, config), now, *out->mutable_metrics());
-        SetTime(now, *out->mutable_computed_time());
         a.value = std::move(out);
       }
       return a;
@@ -109,18 +115,9 @@ absl::StatusOr<Aggregate> ComputeAggregate(const TenantState& state, const Aggre
       if (key.kind == Kind::kCycleSummary) {
         auto out = std::make_shared<v1::CycleSummary>();
         out->set_cycle(cycle_name);
-        GoalFigures goals = SummarizeGoals(state, scope, now, config);
-        ToProto(goals, config, *out->mutable_goals());
-        ToProto(SummarizeEngagement(state, scope, now, config), now, *out->mutable_engagement());
-        SetTime(now, *out->mutable_computed_time());
-        a.private_objectives = std::move(goals.private_objectives);
-        a.value = std::move(out);
+        FillSummary(state, scope, now, config, std::move(out), a);
       } else {
-        auto out = std::make_shared<v1::Engagement>();
-        out->set_cycle(cycle_name);
-        ToProto(SummarizeEngagement(state, scope, now, config), now, *out->mutable_metrics());
-        SetTime(now, *out->mutable_computed_time());
-        a.value = std::move(out);
+        a.value = EngagementOf(state, scope, now, config, cycle_name);
       }
       return a;
     }
