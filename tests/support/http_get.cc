@@ -44,4 +44,12 @@ absl::StatusOr<std::string> HttpGet(int port, const std::string& path) {
   return response;
 }
 
+double MetricSample(int port, const std::string& series) {
+  auto scraped = HttpGet(port, "/metrics");
+  if (!scraped.ok()) return -1;
+  const size_t at = scraped->find("\n" + series + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(scraped->substr(at + series.size() + 2));
+}
+
 }  // namespace okr::test_support

@@ -72,11 +72,7 @@ class GoalsDownTest : public FeedbackServersSuite {
   // The value of one sample of okr-feedback's /metrics, e.g.
   // `okr_feedback_org_cache_total{result="stale"}`; -1 when it is not there.
   static double Sample(const std::string& series) {
-    auto scraped = test_support::HttpGet(metrics_port_, "/metrics");
-    if (!scraped.ok()) return -1;
-    const size_t at = scraped->find("\n" + series + " ");
-    if (at == std::string::npos) return -1;
-    return std::stod(scraped->substr(at + series.size() + 2));
+    return test_support::MetricSample(metrics_port_, series);
   }
 
   static inline int metrics_port_ = 0;
