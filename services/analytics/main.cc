@@ -1,12 +1,18 @@
 // okr-analytics: roll-ups, engagement and trends from the goals and feedback change feeds,
 // cached in Redis, served over gRPC. The composition root: flags -> database -> the feeds of
-// every tenant (with the service's own identity) -> the gRPC adapter.
+// every tenant (with the service's own identity) -> memory and Redis caches (with the other
+// replicas' announcements) -> the gRPC adapter.
+#include <unistd.h>
+
 #include "okr/common/auth/service_tokens.h"
 #include "okr/common/config/command_line.h"
 #include "okr/common/logging/log.h"
 #include "okr/common/redis/hiredis_client.h"
+#include "okr/common/redis/redis_subscriber.h"
 #include "okr/common/server/service_binary.h"
 #include "services/analytics/src/api/analytics_service.h"
+#include "services/analytics/src/cache/aggregate_source.h"
+#include "services/analytics/src/cache/redis_cache.h"
 #include "services/analytics/src/feeds/tenant_feeds.h"
 #include "services/analytics/src/store/fact_store.h"
 
@@ -23,30 +29,42 @@ int main(int argc, char** argv) {
                         "goals service host:port (its change feed and List calls)");
   binary.AddAddressFlag("--feedback-address", "OKR_FEEDBACK_ADDRESS", &feedback_address,
                         "feedback service host:port (its change feed and List calls)");
-  binary.AddAddressFlag("--redis", "OKR_REDIS", &redis_address, "Redis cache host:port");
+  app.add_option("--redis", redis_address,
+                 "Redis cache host:port shared by the replicas; empty for none (memory only)")
+      ->envname("OKR_REDIS");
+  absl::Duration redis_timeout = absl::Milliseconds(50);
+  common::AddDurationOption(app, "--redis-timeout", &redis_timeout,
+                            "bound on each Redis call; past it the read is answered from "
+                            "analytics' own state",
+                            "OKR_REDIS_TIMEOUT");
+  analytics::RedisCacheOptions redis_cache_options;
+  common::AddDurationOption(app, "--redis-ttl", &redis_cache_options.ttl,
+                            "lifetime of an aggregate in Redis (plus up to 20% jitter)",
+                            "OKR_REDIS_TTL");
   std::string signing_key_file;
   binary.AddServiceSigningKeyFlag(&signing_key_file);
   analytics::AnalyticsOptions options;
-  app.add_option("--commit-threshold", options.figures.commit_edge,
+  analytics::AggregateSourceOptions source_options;
+  app.add_option("--commit-threshold", source_options.figures.commit_edge,
                  "attainment from which a key result is in the commit zone")
       ->envname("OKR_COMMIT_THRESHOLD");
-  app.add_option("--target-threshold", options.figures.target_edge,
+  app.add_option("--target-threshold", source_options.figures.target_edge,
                  "attainment from which a key result is in the target zone")
       ->envname("OKR_TARGET_THRESHOLD");
-  app.add_option("--stretch-threshold", options.figures.stretch_edge,
+  app.add_option("--stretch-threshold", source_options.figures.stretch_edge,
                  "attainment from which a key result is in the stretch zone")
       ->envname("OKR_STRETCH_THRESHOLD");
-  app.add_option("--min-feedback-authors", options.figures.min_author_count,
+  app.add_option("--min-feedback-authors", source_options.figures.min_author_count,
                  "distinct authors an aggregate over anonymous or upward feedback needs")
       ->envname("OKR_MIN_FEEDBACK_AUTHORS");
   common::AddDurationOption(app, "--freshness-bound", &options.freshness_bound,
                             "how old a value may be and still be CURRENT", "OKR_FRESHNESS_BOUND");
-  common::AddDurationOption(app, "--memory-max-age", &options.memory_max_age,
+  common::AddDurationOption(app, "--memory-max-age", &source_options.memory_max_age,
                             "how long a computed aggregate is served from memory while nothing "
                             "changes",
                             "OKR_MEMORY_MAX_AGE");
   binary.command_line().AddValidation([&] {
-    const auto& f = options.figures;
+    const auto& f = source_options.figures;
     if (!(0 < f.commit_edge && f.commit_edge < f.target_edge && f.target_edge < f.stretch_edge)) {
       return absl::InvalidArgumentError(
           "the zone thresholds must satisfy 0 < commit < target < stretch");
@@ -55,9 +73,15 @@ int main(int argc, char** argv) {
       return absl::InvalidArgumentError("--min-feedback-authors must be at least 2");
     }
     if (options.freshness_bound <= absl::ZeroDuration() ||
-        options.memory_max_age < absl::ZeroDuration()) {
+        source_options.memory_max_age < absl::ZeroDuration()) {
       return absl::InvalidArgumentError(
           "--freshness-bound must be positive and --memory-max-age not negative");
+    }
+    if (redis_timeout <= absl::ZeroDuration() || redis_cache_options.ttl <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError("--redis-timeout and --redis-ttl must be positive");
+    }
+    if (!redis_address.empty() && redis_address.rfind(':') == std::string::npos) {
+      return absl::InvalidArgumentError("--redis must be host:port or empty");
     }
     return absl::OkStatus();
   });
@@ -70,16 +94,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   common::ServiceTokens tokens(*token_options);
-
-  // Redis is a cache: the service starts and answers without it, and the client reconnects.
-  common::RedisOptions redis_options;
-  redis_options.host = redis_address.substr(0, redis_address.rfind(':'));
-  redis_options.port = std::stoi(redis_address.substr(redis_address.rfind(':') + 1));
-  common::HiredisClient redis(redis_options);
-  if (absl::Status ping = redis.Ping(); !ping.ok()) {
-    common::LogWarn("redis unavailable at start; serving from own state",
-                    {{"redis", redis_address}, {"error", std::string(ping.message())}});
-  }
 
   grpc::ChannelArguments channel_args;
   channel_args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
@@ -99,10 +113,52 @@ int main(int argc, char** argv) {
     common::LogError("cannot load the stored tenants", {{"error", std::string(s.message())}});
     return 1;
   }
-  analytics::AnalyticsService service(&binary.runtime(), &feeds, &binary.metrics_registry(),
-                                      options);
+
+  // Redis is a cache: the service starts and answers without it, and the clients reconnect.
+  std::unique_ptr<common::HiredisClient> redis_reads;
+  std::unique_ptr<common::HiredisClient> redis_writes;
+  std::unique_ptr<analytics::RedisCache> redis_cache;
+  std::unique_ptr<common::RedisSubscriber> subscriber;
+  common::RedisOptions redis_options;
+  if (!redis_address.empty()) {
+    redis_options.host = redis_address.substr(0, redis_address.rfind(':'));
+    redis_options.port = std::stoi(redis_address.substr(redis_address.rfind(':') + 1));
+    redis_options.connect_timeout = redis_timeout;
+    redis_options.command_timeout = redis_timeout;
+    redis_reads = std::make_unique<common::HiredisClient>(redis_options);
+    redis_writes = std::make_unique<common::HiredisClient>(redis_options);
+    if (absl::Status ping = redis_reads->Ping(); !ping.ok()) {
+      common::LogWarn("redis unavailable at start; serving from own state",
+                      {{"redis", redis_address}, {"error", std::string(ping.message())}});
+    }
+    char host[256] = {};
+    gethostname(host, sizeof(host) - 1);
+    redis_cache_options.replica_id =
+        absl::StrCat(host, ":", getpid(), ":", absl::ToUnixNanos(absl::Now()));
+    redis_cache_options.max_age = source_options.memory_max_age;
+    redis_cache = std::make_unique<analytics::RedisCache>(
+        redis_reads.get(), redis_writes.get(), &binary.metrics_registry(), redis_cache_options);
+  }
+  analytics::AggregateSource source(&feeds, redis_cache.get(), &binary.metrics_registry(),
+                                    source_options);
+  source.Start();
+  if (redis_cache != nullptr) {
+    // A (re)subscription may follow a Redis restart that lost the cache: write it again.
+    subscriber = std::make_unique<common::RedisSubscriber>(
+        redis_options, std::vector<std::string>{analytics::RedisCache::kChannelPattern},
+        [&source, id = redis_cache_options.replica_id](const std::string& channel,
+                                                       const std::string& message) {
+          auto a = analytics::RedisCache::ParseAnnouncement(channel, message);
+          if (a.has_value() && a->replica_id != id) source.OnAnnouncement(*a);
+        },
+        [&source] { source.Repopulate(); });
+    subscriber->Start();
+  }
+  analytics::AnalyticsService service(&binary.runtime(), &feeds, &source, options);
   return binary.Serve({{&service, okr::analytics::v1::AnalyticsService::service_full_name()}}, [&] {
     service.Stop();
+    if (subscriber != nullptr) subscriber->Stop();
+    source.Stop();
     feeds.Stop();
   });
 }

@@ -5,6 +5,7 @@
 
 #include <google/protobuf/util/message_differencer.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "okr/analytics/v1/analytics_service.grpc.pb.h"
@@ -32,18 +33,20 @@ class AnalyticsServersSuite : public FeedbackServersSuite {
   }
 
   // An okr-analytics following this suite's goals and feedback, with its database in `dir`.
+  // `extra` flags are added; one named there (e.g. --goals-address) replaces the default.
   static std::unique_ptr<test_support::ServiceProcess> StartAnalytics(
       const std::string& dir, std::vector<std::string> extra = {}) {
-    std::vector<std::string> flags = {"--db-synchronous",
-                                      "normal",
-                                      "--drain-period",
-                                      "0s",
-                                      "--goals-address",
-                                      absl::StrCat("127.0.0.1:", goals_->port()),
-                                      "--feedback-address",
-                                      absl::StrCat("127.0.0.1:", feedback_->port()),
-                                      "--redis",
-                                      "127.0.0.1:1"};
+    std::vector<std::string> flags = {"--db-synchronous", "normal", "--drain-period", "0s"};
+    const std::pair<const char*, std::string> defaults[] = {
+        {"--goals-address", absl::StrCat("127.0.0.1:", goals_->port())},
+        {"--feedback-address", absl::StrCat("127.0.0.1:", feedback_->port())},
+        // Nothing listens there: by default analytics runs with Redis down.
+        {"--redis", "127.0.0.1:1"}};
+    for (const auto& [flag, value] : defaults) {
+      if (std::find(extra.begin(), extra.end(), flag) != extra.end()) continue;
+      flags.push_back(flag);
+      flags.push_back(value);
+    }
     flags.insert(flags.end(), extra.begin(), extra.end());
     auto analytics = test_support::ServiceProcess::Start("analytics", dir, flags);
     if (!analytics.ok()) {

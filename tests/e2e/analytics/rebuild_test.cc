@@ -2,13 +2,16 @@
 // feedback (creates, check-ins, moves, archives, deletes, org changes, feedback of every kind and
 // visibility, requests, one-on-ones), the aggregates analytics kept incrementally from the feeds
 // equal those of a fresh analytics that rebuilt everything from the List calls, exactly; also
-// when the incremental one was killed with SIGKILL in the middle and restarted.
+// when the incremental one was killed with SIGKILL in the middle and restarted, and when its
+// feed streams were cut at random moments (connections reset by a proxy).
 #include <signal.h>
 
+#include <atomic>
 #include <random>
 #include <thread>
 
 #include "tests/e2e/analytics/analytics_e2e.h"
+#include "tests/support/tcp_proxy.h"
 
 namespace okr::e2e {
 namespace {
@@ -304,6 +307,37 @@ TEST_F(AnalyticsRebuildTest, KilledMidFeedAndRestartedItCountsNothingTwice) {
     ASSERT_NE(own, nullptr) << problem_;
     stub = av1::AnalyticsService::NewStub(own->channel());
   }
+  ExpectEqualToRebuild(*stub, own.get());
+}
+
+TEST_F(AnalyticsRebuildTest, FeedStreamsCutAtRandomCountNothingTwice) {
+  ASSERT_NO_FATAL_FAILURE(BuildOrg());
+  auto goals_proxy = test_support::TcpProxy::Start(goals_->port());
+  auto feedback_proxy = test_support::TcpProxy::Start(FeedbackServersSuite::feedback_->port());
+  ASSERT_TRUE(goals_proxy.ok() && feedback_proxy.ok());
+  test_support::TempDir dir;
+  auto own = StartAnalytics(
+      dir.path(), {"--goals-address", absl::StrCat("127.0.0.1:", (*goals_proxy)->port()),
+                   "--feedback-address", absl::StrCat("127.0.0.1:", (*feedback_proxy)->port())});
+  ASSERT_NE(own, nullptr) << problem_;
+  auto stub = av1::AnalyticsService::NewStub(own->channel());
+  TeamSummary(Admin(), "teams/org", cycles_[0], true, nullptr, stub.get());
+  std::mt19937 rng(::testing::UnitTest::GetInstance()->random_seed() + 2);
+  std::atomic<bool> done{false};
+  int cuts = 0;
+  std::thread cutter([&, seed = rng()] {
+    std::mt19937 cut_rng(seed);
+    while (!done.load()) {
+      absl::SleepFor(absl::Milliseconds(std::uniform_int_distribution<int>(2, 30)(cut_rng)));
+      ((cut_rng() & 1) ? *goals_proxy : *feedback_proxy)->ResetAll();
+      ++cuts;
+    }
+  });
+  for (int i = 0; i < 300; ++i) ASSERT_NO_FATAL_FAILURE(RandomWrite(rng));
+  done = true;
+  cutter.join();
+  std::cout << "[          ] " << cuts << " feed connections cut during the writes\n";
+  EXPECT_GT(cuts, 10);
   ExpectEqualToRebuild(*stub, own.get());
 }
 

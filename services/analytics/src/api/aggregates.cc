@@ -2,6 +2,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "okr/analytics/v1/aggregates.pb.h"
 #include "okr/common/status/errors.h"
 #include "services/analytics/src/api/figures_proto.h"
@@ -56,11 +57,45 @@ std::shared_ptr<v1::Engagement> EngagementOf(const TenantState& state, const Sco
 
 }  // namespace
 
+constexpr const char* kKindNames[] = {
+    "team", "person", "cycle", "objective", "engagement", "team-engagement", "person-engagement"};
+
 std::string AggregateKey::CacheKey() const {
-  static constexpr const char* kNames[] = {
-      "team", "person", "cycle", "objective", "engagement", "team-engagement", "person-engagement"};
-  return absl::StrCat(kNames[static_cast<int>(kind)], ":", subject, ":", cycle, ":",
+  return absl::StrCat(kKindNames[static_cast<int>(kind)], ":", subject, ":", cycle, ":",
                       include_sub_teams ? 1 : 0);
+}
+
+absl::StatusOr<AggregateKey> AggregateKey::FromCacheKey(absl::string_view cache_key) {
+  std::vector<std::string> parts = absl::StrSplit(cache_key, ':');
+  if (parts.size() != 4 || (parts[3] != "0" && parts[3] != "1")) {
+    return absl::InvalidArgumentError(absl::StrCat("not an aggregate key: ", cache_key));
+  }
+  for (int k = 0; k < static_cast<int>(std::size(kKindNames)); ++k) {
+    if (parts[0] != kKindNames[k]) continue;
+    AggregateKey key{static_cast<Kind>(k), parts[1], parts[2], parts[3] == "1"};
+    if (key.CacheKey() != cache_key) break;
+    return key;
+  }
+  return absl::InvalidArgumentError(absl::StrCat("not an aggregate key: ", cache_key));
+}
+
+std::shared_ptr<google::protobuf::Message> NewAggregateMessage(AggregateKey::Kind kind) {
+  using Kind = AggregateKey::Kind;
+  switch (kind) {
+    case Kind::kTeamSummary:
+      return std::make_shared<v1::TeamSummary>();
+    case Kind::kPersonSummary:
+      return std::make_shared<v1::PersonSummary>();
+    case Kind::kCycleSummary:
+      return std::make_shared<v1::CycleSummary>();
+    case Kind::kObjectiveRollup:
+      return std::make_shared<v1::ObjectiveRollup>();
+    case Kind::kTenantEngagement:
+    case Kind::kTeamEngagement:
+    case Kind::kPersonEngagement:
+      break;
+  }
+  return std::make_shared<v1::Engagement>();
 }
 
 absl::StatusOr<Aggregate> ComputeAggregate(const TenantState& state, const AggregateKey& key,

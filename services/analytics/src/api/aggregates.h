@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/message.h"
 #include "services/analytics/src/domain/figures.h"
@@ -32,7 +33,12 @@ struct AggregateKey {
 
   // Unique per tenant, e.g. "team:t1:c1:1".
   std::string CacheKey() const;
+  // The key CacheKey() made; INVALID_ARGUMENT for anything else.
+  static absl::StatusOr<AggregateKey> FromCacheKey(absl::string_view cache_key);
 };
+
+// An empty message of the type a kind's aggregate holds.
+std::shared_ptr<google::protobuf::Message> NewAggregateMessage(AggregateKey::Kind kind);
 
 // An aggregate as every reader shares it.
 struct Aggregate {

@@ -27,22 +27,15 @@ absl::Status Unavailable(const char* reason, const std::string& message) {
 }  // namespace
 
 AnalyticsService::AnalyticsService(common::RpcRuntime* runtime, TenantFeeds* feeds,
-                                   prometheus::Registry* registry, AnalyticsOptions options)
+                                   AggregateSource* source, AnalyticsOptions options)
     : runtime_(runtime),
       feeds_(feeds),
+      source_(source),
       options_(std::move(options)),
-      memory_(options_.memory_max_age, options_.memory_max_entries),
       watch_([this](TenantModel& model, const AggregateKey& key, const Reader& reader,
                     v1::WatchAggregatesResponse& out) {
         return FillWatched(model, key, reader, out);
-      }) {
-  auto& reads = prometheus::BuildCounter()
-                    .Name("okr_analytics_aggregate_reads_total")
-                    .Help("Aggregates served, by where they came from")
-                    .Register(*registry);
-  memory_hits_ = &reads.Add({{"source", "memory"}});
-  computed_ = &reads.Add({{"source", "state"}});
-}
+      }) {}
 
 absl::Status AnalyticsService::Answer(const TenantState& state, const std::string& tenant,
                                       const AggregateKey& key, const Reader& reader,
@@ -99,9 +92,8 @@ grpc::ServerUnaryReactor* AnalyticsService::Serve(grpc::CallbackServerContext* c
         const std::string& tenant = call.principal.tenant;
         std::shared_ptr<TenantModel> model = feeds_->Find(tenant);
         if (model == nullptr || !model->ready()) return std::nullopt;
-        auto hit = memory_.Find(tenant, k.CacheKey(), model->generation(), options_.clock());
+        auto hit = source_->FromMemory(*model, k);
         if (hit == nullptr) return std::nullopt;
-        memory_hits_->Increment();
         const Reader reader = ReaderOf(call.principal);
         return model->Read([&](const TenantState& state) {
           return Answer(state, tenant, k, reader, *hit, v1::VALUE_SOURCE_MEMORY, *response);
@@ -112,43 +104,20 @@ grpc::ServerUnaryReactor* AnalyticsService::Serve(grpc::CallbackServerContext* c
         const std::string& tenant = call.principal.tenant;
         auto model = ReadyModel(tenant);
         if (!model.ok()) return model.status();
-        bool computed = false;
-        auto aggregate = Current(**model, k, &computed);
+        v1::ValueSource source = v1::VALUE_SOURCE_UNSPECIFIED;
+        auto aggregate = source_->Current(**model, k, &source);
         if (!aggregate.ok()) return aggregate.status();
         const Reader reader = ReaderOf(call.principal);
         return (*model)->Read([&](const TenantState& state) {
-          return Answer(state, tenant, k, reader, **aggregate,
-                        computed ? v1::VALUE_SOURCE_STATE : v1::VALUE_SOURCE_MEMORY, *response);
+          return Answer(state, tenant, k, reader, **aggregate, source, *response);
         });
       });
 }
 
-absl::StatusOr<std::shared_ptr<const Aggregate>> AnalyticsService::Current(TenantModel& model,
-                                                                           const AggregateKey& key,
-                                                                           bool* computed) {
-  const int64_t generation = model.generation();
-  const absl::Time now = options_.clock();
-  *computed = false;
-  if (auto hit = memory_.Find(model.tenant(), key.CacheKey(), generation, now)) {
-    memory_hits_->Increment();
-    return hit;
-  }
-  auto fresh = model.Read([&](const TenantState& state) {
-    return ComputeAggregate(state, key, now, options_.figures);
-  });
-  if (!fresh.ok()) return fresh.status();
-  fresh->generation = generation;
-  auto shared = std::make_shared<const Aggregate>(*std::move(fresh));
-  memory_.Put(model.tenant(), key.CacheKey(), shared);
-  computed_->Increment();
-  *computed = true;
-  return shared;
-}
-
 absl::Status AnalyticsService::FillWatched(TenantModel& model, const AggregateKey& key,
                                            const Reader& reader, v1::WatchAggregatesResponse& out) {
-  bool computed = false;
-  auto aggregate = Current(model, key, &computed);
+  v1::ValueSource source = v1::VALUE_SOURCE_UNSPECIFIED;
+  auto aggregate = source_->Current(model, key, &source);
   if (!aggregate.ok()) return aggregate.status();
   google::protobuf::Message* message = nullptr;
   switch (key.kind) {
@@ -163,8 +132,7 @@ absl::Status AnalyticsService::FillWatched(TenantModel& model, const AggregateKe
       break;
   }
   return model.Read([&](const TenantState& state) {
-    return Answer(state, model.tenant(), key, reader, **aggregate,
-                  computed ? v1::VALUE_SOURCE_STATE : v1::VALUE_SOURCE_MEMORY, *message);
+    return Answer(state, model.tenant(), key, reader, **aggregate, source, *message);
   });
 }
 

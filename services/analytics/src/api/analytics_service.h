@@ -1,28 +1,21 @@
 // okr.analytics.v1.AnalyticsService: roll-ups, engagement and trends, and their push stream.
 // The gRPC adapter: requests checked and turned into aggregate keys, aggregates taken from the
-// memory cache on the gRPC thread when valid, else computed from the tenant's model on the
-// executor; every answer carries its freshness.
+// memory cache on the gRPC thread when valid, else on the executor from Redis or computed from
+// the tenant's model (AggregateSource); every answer carries its freshness.
 #pragma once
-
-#include <prometheus/counter.h>
-#include <prometheus/registry.h>
 
 #include "okr/analytics/v1/analytics_service.grpc.pb.h"
 #include "okr/common/server/rpc_runtime.h"
 #include "services/analytics/src/api/aggregate_watch.h"
 #include "services/analytics/src/api/aggregates.h"
-#include "services/analytics/src/cache/memory_cache.h"
+#include "services/analytics/src/cache/aggregate_source.h"
 #include "services/analytics/src/feeds/tenant_feeds.h"
 
 namespace okr::analytics {
 
 struct AnalyticsOptions {
-  FiguresConfig figures;
   // CURRENT while both feeds are live and no older than this.
   absl::Duration freshness_bound = absl::Seconds(1);
-  // How long a computed aggregate is served from memory while nothing changes.
-  absl::Duration memory_max_age = absl::Seconds(5);
-  size_t memory_max_entries = 100'000;
   // How long the first read of a tenant waits for its first snapshot.
   absl::Duration warmup_wait = absl::Seconds(20);
   std::function<absl::Time()> clock = [] { return absl::Now(); };
@@ -30,7 +23,7 @@ struct AnalyticsOptions {
 
 class AnalyticsService final : public v1::AnalyticsService::CallbackService {
  public:
-  AnalyticsService(common::RpcRuntime* runtime, TenantFeeds* feeds, prometheus::Registry* registry,
+  AnalyticsService(common::RpcRuntime* runtime, TenantFeeds* feeds, AggregateSource* source,
                    AnalyticsOptions options = {});
   // Ends the WatchAggregates streams (UNAVAILABLE) before the server shuts down.
   void Stop() { watch_.Stop(); }
@@ -65,10 +58,6 @@ class AnalyticsService final : public v1::AnalyticsService::CallbackService {
   absl::Status Answer(const TenantState& state, const std::string& tenant, const AggregateKey& key,
                       const Reader& reader, const Aggregate& aggregate, v1::ValueSource source,
                       google::protobuf::Message& response) const;
-  // The aggregate at the model's current generation: from memory, else computed and kept there
-  // (one computation per change, shared by every reader and stream).
-  absl::StatusOr<std::shared_ptr<const Aggregate>> Current(TenantModel& model,
-                                                           const AggregateKey& key, bool* computed);
   // A WatchAggregates update of `key` for `reader`.
   absl::Status FillWatched(TenantModel& model, const AggregateKey& key, const Reader& reader,
                            v1::WatchAggregatesResponse& out);
@@ -77,10 +66,8 @@ class AnalyticsService final : public v1::AnalyticsService::CallbackService {
 
   common::RpcRuntime* runtime_;
   TenantFeeds* feeds_;
+  AggregateSource* source_;
   const AnalyticsOptions options_;
-  MemoryCache memory_;
-  prometheus::Counter* memory_hits_;
-  prometheus::Counter* computed_;
   AggregateWatch watch_;
 };
 

@@ -138,12 +138,14 @@ absl::Status TenantFeeds::Follow(const std::string& tenant, bool load) {
 
 absl::Status TenantFeeds::Reload(Following* f) {
   auto state = std::make_unique<TenantState>();
-  absl::Status s =
-      store_->Load(f->tenant, [&](FactKind kind, const std::string&, const std::string& payload) {
+  FactsDigest digest;
+  absl::Status s = store_->Load(
+      f->tenant, [&](FactKind kind, const std::string& id, const std::string& payload) {
+        digest.Put(kind, id, payload);
         return PutFact(*state, kind, payload);
       });
   if (!s.ok()) return s;
-  f->model->Swap(std::move(state));
+  f->model->Swap(std::move(state), std::move(digest));
   return absl::OkStatus();
 }
 

@@ -4,21 +4,27 @@
 
 namespace okr::analytics {
 
+TenantModel::Version TenantModel::version() const {
+  absl::MutexLock lock(&version_mu_);
+  return {generation_.load(std::memory_order_acquire), stamp_};
+}
+
 absl::Status TenantModel::Apply(const std::vector<FactOp>& ops) {
-  absl::Status s;
-  {
-    absl::WriterMutexLock lock(&mu_);
-    s = ApplyOps(*state_, ops);
-  }
+  absl::WriterMutexLock lock(&mu_);
+  absl::Status s = ApplyOps(*state_, ops);
+  digest_.Apply(ops);
+  absl::MutexLock version(&version_mu_);
+  stamp_ = digest_.Stamp();
   generation_.fetch_add(1, std::memory_order_acq_rel);
   return s;
 }
 
-void TenantModel::Swap(std::unique_ptr<TenantState> state) {
-  {
-    absl::WriterMutexLock lock(&mu_);
-    state_ = std::move(state);
-  }
+void TenantModel::Swap(std::unique_ptr<TenantState> state, FactsDigest digest) {
+  absl::WriterMutexLock lock(&mu_);
+  state_ = std::move(state);
+  digest_ = std::move(digest);
+  absl::MutexLock version(&version_mu_);
+  stamp_ = digest_.Stamp();
   generation_.fetch_add(1, std::memory_order_acq_rel);
 }
 

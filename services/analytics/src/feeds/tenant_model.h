@@ -1,6 +1,8 @@
 // One tenant's in-memory read model: its facts (a function of what is committed in analytics'
-// database, never ahead of it) and a generation that moves on every change, so cached figures
-// know when they are out of date. Readers share it; one writer at a time changes it.
+// database, never ahead of it), a generation that moves on every change, so cached figures know
+// when they are out of date, and a digest of the facts, which names the same facts in every
+// replica (the version stamp of values shared through Redis). Readers share it; one writer at a
+// time changes it.
 #pragma once
 
 #include <atomic>
@@ -11,6 +13,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "services/analytics/src/domain/tenant_state.h"
+#include "services/analytics/src/feeds/facts_digest.h"
 #include "services/analytics/src/store/fact_store.h"
 
 namespace okr::analytics {
@@ -37,10 +40,18 @@ class TenantModel {
   // and rebuilds reach both in the same order.
   absl::Mutex& apply_mutex() { return apply_mu_; }
 
+  // The generation and the digest of the facts at it, read together (under Read, they are those
+  // of the state being read).
+  struct Version {
+    int64_t generation = 0;
+    std::string stamp;
+  };
+  Version version() const;
+
   // Applies committed ops (puts and deletes) to the facts.
   absl::Status Apply(const std::vector<FactOp>& ops);
-  // Replaces the facts with a state loaded from the database (a rebuild).
-  void Swap(std::unique_ptr<TenantState> state);
+  // Replaces the facts with a state loaded from the database (a rebuild), and its digest.
+  void Swap(std::unique_ptr<TenantState> state, FactsDigest digest);
 
   // Ready once both feeds have a position and the facts of it (loaded or rebuilt).
   bool ready() const { return ready_.load(std::memory_order_acquire); }
@@ -51,7 +62,10 @@ class TenantModel {
   absl::Mutex apply_mu_;
   mutable absl::Mutex mu_;
   std::unique_ptr<TenantState> state_ ABSL_GUARDED_BY(mu_);
+  FactsDigest digest_ ABSL_GUARDED_BY(mu_);
   std::atomic<int64_t> generation_{0};
+  mutable absl::Mutex version_mu_;
+  std::string stamp_ ABSL_GUARDED_BY(version_mu_);
   std::atomic<bool> ready_{false};
 };
 
