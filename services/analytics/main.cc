@@ -14,7 +14,9 @@
 #include "services/analytics/src/cache/aggregate_source.h"
 #include "services/analytics/src/cache/redis_cache.h"
 #include "services/analytics/src/feeds/tenant_feeds.h"
+#include "services/analytics/src/feeds/trend_keeper.h"
 #include "services/analytics/src/store/fact_store.h"
+#include "services/analytics/src/store/trend_store.h"
 
 int main(int argc, char** argv) {
   namespace common = okr::common;
@@ -63,6 +65,15 @@ int main(int argc, char** argv) {
                             "how long a computed aggregate is served from memory while nothing "
                             "changes",
                             "OKR_MEMORY_MAX_AGE");
+  analytics::TrendKeeperOptions trend_options;
+  common::AddDurationOption(app, "--trend-interval", &trend_options.interval,
+                            "how often days without trend points are looked for and filled in",
+                            "OKR_TREND_INTERVAL");
+  app.add_option("--trend-backfill-days", trend_options.backfill_days,
+                 "how many past days trend points are filled in for (from goals' check-in "
+                 "history)")
+      ->envname("OKR_TREND_BACKFILL_DAYS")
+      ->check(CLI::Range(0, 366));
   binary.command_line().AddValidation([&] {
     const auto& f = source_options.figures;
     if (!(0 < f.commit_edge && f.commit_edge < f.target_edge && f.target_edge < f.stretch_edge)) {
@@ -76,6 +87,9 @@ int main(int argc, char** argv) {
         source_options.memory_max_age < absl::ZeroDuration()) {
       return absl::InvalidArgumentError(
           "--freshness-bound must be positive and --memory-max-age not negative");
+    }
+    if (trend_options.interval <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError("--trend-interval must be positive");
     }
     if (redis_timeout <= absl::ZeroDuration() || redis_cache_options.ttl <= absl::ZeroDuration()) {
       return absl::InvalidArgumentError("--redis-timeout and --redis-ttl must be positive");
@@ -154,11 +168,18 @@ int main(int argc, char** argv) {
         [&source] { source.Repopulate(); });
     subscriber->Start();
   }
-  analytics::AnalyticsService service(&binary.runtime(), &feeds, &source, options);
+  analytics::TrendStore trend_store(&binary.database());
+  trend_options.goals = feeds_options.goals;
+  trend_options.figures = source_options.figures;
+  analytics::TrendKeeper trends(&feeds, &trend_store, &tokens, &binary.metrics_registry(),
+                                trend_options);
+  trends.Start();
+  analytics::AnalyticsService service(&binary.runtime(), &feeds, &source, &trend_store, options);
   return binary.Serve({{&service, okr::analytics::v1::AnalyticsService::service_full_name()}}, [&] {
     service.Stop();
     if (subscriber != nullptr) subscriber->Stop();
     source.Stop();
+    trends.Stop();
     feeds.Stop();
   });
 }

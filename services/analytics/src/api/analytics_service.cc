@@ -5,6 +5,7 @@
 #include "okr/common/status/errors.h"
 #include "services/analytics/src/api/freshness.h"
 #include "services/analytics/src/api/names.h"
+#include "services/analytics/src/api/trend_query.h"
 
 namespace okr::analytics {
 namespace {
@@ -27,10 +28,12 @@ absl::Status Unavailable(const char* reason, const std::string& message) {
 }  // namespace
 
 AnalyticsService::AnalyticsService(common::RpcRuntime* runtime, TenantFeeds* feeds,
-                                   AggregateSource* source, AnalyticsOptions options)
+                                   AggregateSource* source, TrendStore* trends,
+                                   AnalyticsOptions options)
     : runtime_(runtime),
       feeds_(feeds),
       source_(source),
+      trends_(trends),
       options_(std::move(options)),
       watch_([this](TenantModel& model, const AggregateKey& key, const Reader& reader,
                     v1::WatchAggregatesResponse& out) {
@@ -214,9 +217,25 @@ grpc::ServerUnaryReactor* AnalyticsService::GetEngagement(grpc::CallbackServerCo
 }
 
 grpc::ServerUnaryReactor* AnalyticsService::GetTrend(grpc::CallbackServerContext* context,
-                                                     const v1::GetTrendRequest* /*request*/,
-                                                     v1::Trend* /*response*/) {
-  return runtime_->Unimplemented(context);
+                                                     const v1::GetTrendRequest* request,
+                                                     v1::Trend* response) {
+  return runtime_->Unary(context, [this, request, response](const common::Call& call) {
+    auto query = ParseTrendRequest(*request);
+    if (!query.ok()) return query.status();
+    const std::string& tenant = call.principal.tenant;
+    auto model = ReadyModel(tenant);
+    if (!model.ok()) return model.status();
+    const Reader reader = ReaderOf(call.principal);
+    const absl::Time now = options_.clock();
+    absl::Status s = (*model)->Read([&](const TenantState& state) {
+      return AnswerTrend(state, reader, *query, *trends_, tenant, now, source_->figures(),
+                         *response);
+    });
+    if (!s.ok()) return s;
+    SetFreshness(feeds_->Status(tenant, Feed::kGoals), feeds_->Status(tenant, Feed::kFeedback), now,
+                 options_.freshness_bound, v1::VALUE_SOURCE_STATE, *response->mutable_freshness());
+    return absl::OkStatus();
+  });
 }
 
 grpc::ServerWriteReactor<v1::WatchAggregatesResponse>* AnalyticsService::WatchAggregates(

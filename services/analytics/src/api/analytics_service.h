@@ -10,6 +10,7 @@
 #include "services/analytics/src/api/aggregates.h"
 #include "services/analytics/src/cache/aggregate_source.h"
 #include "services/analytics/src/feeds/tenant_feeds.h"
+#include "services/analytics/src/store/trend_store.h"
 
 namespace okr::analytics {
 
@@ -24,7 +25,7 @@ struct AnalyticsOptions {
 class AnalyticsService final : public v1::AnalyticsService::CallbackService {
  public:
   AnalyticsService(common::RpcRuntime* runtime, TenantFeeds* feeds, AggregateSource* source,
-                   AnalyticsOptions options = {});
+                   TrendStore* trends, AnalyticsOptions options = {});
   // Ends the WatchAggregates streams (UNAVAILABLE) before the server shuts down.
   void Stop() { watch_.Stop(); }
 
@@ -67,6 +68,7 @@ class AnalyticsService final : public v1::AnalyticsService::CallbackService {
   common::RpcRuntime* runtime_;
   TenantFeeds* feeds_;
   AggregateSource* source_;
+  TrendStore* trends_;
   const AnalyticsOptions options_;
   AggregateWatch watch_;
 };

@@ -67,6 +67,7 @@ class AggregateSource {
   void Repopulate() { repopulate_.store(true, std::memory_order_release); }
 
   const MemoryCache& memory() const { return memory_; }
+  const FiguresConfig& figures() const { return options_.figures; }
 
  private:
   struct Hot {

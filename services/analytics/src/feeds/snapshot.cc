@@ -126,4 +126,40 @@ absl::StatusOr<std::vector<FactOp>> SnapshotFeedback(const std::shared_ptr<grpc:
   return puts;
 }
 
+namespace {
+
+void AppendNode(const goals::v1::ObjectiveNode& node, std::vector<FactOp>& puts) {
+  puts.push_back(PutOf(node.objective()));
+  for (const auto& kr : node.key_results()) {
+    puts.push_back(PutOf(kr.key_result()));
+    for (const auto& child : kr.children()) AppendNode(child, puts);
+  }
+  for (const auto& child : node.children()) AppendNode(child, puts);
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<FactOp>> SnapshotCycleAsOf(const std::shared_ptr<grpc::Channel>& channel,
+                                                      const std::string& token,
+                                                      const std::string& cycle, absl::Time as_of,
+                                                      const SnapshotOptions& options) {
+  auto goals = goals::v1::GoalsService::NewStub(channel);
+  goals::v1::GetObjectiveTreeRequest request;
+  request.set_name(absl::StrCat("cycles/", cycle));
+  request.set_include_archived(true);
+  const int64_t micros = absl::ToUnixMicros(as_of);
+  request.mutable_as_of()->set_seconds(micros / 1'000'000);
+  request.mutable_as_of()->set_nanos(static_cast<int32_t>(micros % 1'000'000) * 1000);
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  context.set_deadline(std::chrono::system_clock::now() +
+                       absl::ToChronoMilliseconds(options.call_deadline));
+  goals::v1::ObjectiveTree tree;
+  grpc::Status status = goals->GetObjectiveTree(&context, request, &tree);
+  if (!status.ok()) return common::FromGrpcStatus(status);
+  std::vector<FactOp> puts;
+  for (const auto& root : tree.roots()) AppendNode(root, puts);
+  return puts;
+}
+
 }  // namespace okr::analytics

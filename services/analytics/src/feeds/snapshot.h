@@ -30,4 +30,12 @@ absl::StatusOr<std::vector<FactOp>> SnapshotFeedback(const std::shared_ptr<grpc:
                                                      const std::string& bearer_token,
                                                      const SnapshotOptions& options);
 
+// Puts of the objectives (archived included) and key results of one cycle as they were at
+// `as_of` (GetObjectiveTree with as_of: values, progress and health from the check-ins recorded
+// until then; only what existed then).
+absl::StatusOr<std::vector<FactOp>> SnapshotCycleAsOf(const std::shared_ptr<grpc::Channel>& goals,
+                                                      const std::string& bearer_token,
+                                                      const std::string& cycle, absl::Time as_of,
+                                                      const SnapshotOptions& options);
+
 }  // namespace okr::analytics

@@ -100,6 +100,13 @@ std::shared_ptr<TenantModel> TenantFeeds::Find(const std::string& tenant) const 
   return it == tenants_.end() ? nullptr : it->second->model;
 }
 
+std::vector<std::string> TenantFeeds::Tenants() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::string> out;
+  for (const auto& [tenant, unused] : tenants_) out.push_back(tenant);
+  return out;
+}
+
 FeedStatus TenantFeeds::Status(const std::string& tenant, Feed feed) const {
   FeedStatus status;
   absl::MutexLock lock(&mu_);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -51,6 +52,8 @@ class TenantFeeds {
   // The tenant's model, followed from now on if it was not (its first read).
   absl::StatusOr<std::shared_ptr<TenantModel>> Ensure(const std::string& tenant);
   std::shared_ptr<TenantModel> Find(const std::string& tenant) const;
+  // The tenants followed so far.
+  std::vector<std::string> Tenants() const;
   FeedStatus Status(const std::string& tenant, Feed feed) const;
   // Ends every follower (their streams are cancelled) and joins their threads.
   void Stop();

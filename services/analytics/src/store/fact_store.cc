@@ -45,6 +45,28 @@ CREATE TABLE facts (
   PRIMARY KEY (tenant, kind, id)
 ) WITHOUT ROWID;
 )sql"},
+      {2, "daily trend points", R"sql(
+CREATE TABLE trend_days (
+  tenant TEXT NOT NULL,
+  cycle TEXT NOT NULL,
+  day TEXT NOT NULL,
+  PRIMARY KEY (tenant, cycle, day)
+) WITHOUT ROWID;
+CREATE TABLE trend_points (
+  tenant TEXT NOT NULL,
+  cycle TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  day TEXT NOT NULL,
+  progress REAL NOT NULL,
+  on_track INTEGER NOT NULL,
+  at_risk INTEGER NOT NULL,
+  off_track INTEGER NOT NULL,
+  no_measure INTEGER NOT NULL,
+  stale_key_results INTEGER NOT NULL,
+  check_in_rate REAL NOT NULL,
+  PRIMARY KEY (tenant, cycle, scope, day)
+) WITHOUT ROWID;
+)sql"},
   };
 }
 

@@ -1,8 +1,8 @@
 #include "services/feedback/src/api/changes.h"
 
+#include "okr/common/aip/proto_time.h"
 #include "okr/common/changelog/resume_token.h"
 #include "okr/common/changelog/watch_request.h"
-#include "services/feedback/src/api/proto_time.h"
 
 namespace okr::feedback {
 
@@ -28,7 +28,7 @@ std::optional<v1::Change> StoredChange(const common::ChangeEntry& entry) {
 
 std::string FrameChange(const common::ChangeEntry& entry, v1::Change change) {
   change.set_resume_token(common::EncodeResumeToken(entry.seq));
-  *change.mutable_commit_time() = ToTimestamp(entry.commit_time);
+  *change.mutable_commit_time() = common::ToTimestamp(entry.commit_time);
   v1::WatchChangesResponse response;
   *response.mutable_change() = std::move(change);
   return response.SerializeAsString();

@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "okr/common/aip/etag.h"
-#include "services/feedback/src/api/proto_time.h"
+#include "okr/common/aip/proto_time.h"
 
 namespace okr::feedback {
 
@@ -27,7 +27,7 @@ v1::Feedback ToProto(Feedback f, const Viewer& viewer, bool show_goal) {
   out.set_visibility(static_cast<v1::FeedbackVisibility>(f.visibility));
   out.set_anonymous(f.anonymous);
   if (!f.request.empty()) out.set_feedback_request(Name(kFeedbackRequests, f.request));
-  *out.mutable_create_time() = ToTimestamp(f.create_time);
+  *out.mutable_create_time() = common::ToTimestamp(f.create_time);
   return out;
 }
 
@@ -60,19 +60,19 @@ v1::FeedbackRequest ToProto(const FeedbackRequest& r, const Viewer& viewer, absl
     }
     if (state == ResponseState::kDeclined) o->set_decline_reason(resp.decline_reason);
     if (state == ResponseState::kExpired && resp.state == ResponseState::kPending) {
-      *o->mutable_respond_time() = ToTimestamp(r.expiry());
+      *o->mutable_respond_time() = common::ToTimestamp(r.expiry());
     } else if (resp.respond_time != absl::InfinitePast()) {
-      *o->mutable_respond_time() = ToTimestamp(resp.respond_time);
+      *o->mutable_respond_time() = common::ToTimestamp(resp.respond_time);
     }
   }
   out.set_message(r.message);
-  *out.mutable_due_date() = ToDate(r.due_date);
+  *out.mutable_due_date() = common::ToDate(r.due_date);
   out.set_state(static_cast<v1::FeedbackRequestState>(r.StateAt(now)));
-  *out.mutable_create_time() = ToTimestamp(r.create_time);
+  *out.mutable_create_time() = common::ToTimestamp(r.create_time);
   // An expiry not yet recorded by the scheduler still changes what readers see.
   const bool expired_unrecorded = r.StateAt(now) != r.StateAt(r.update_time) && now >= r.expiry();
   *out.mutable_update_time() =
-      ToTimestamp(expired_unrecorded ? std::max(r.update_time, r.expiry()) : r.update_time);
+      common::ToTimestamp(expired_unrecorded ? std::max(r.update_time, r.expiry()) : r.update_time);
   out.set_etag(common::FormatEtag(r.version));
   return out;
 }

@@ -8,12 +8,12 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "okr/common/aip/page_size.h"
+#include "okr/common/aip/proto_time.h"
 #include "okr/common/aip/request_ids.h"
 #include "okr/common/aip/resource_id.h"
 #include "okr/common/status/errors.h"
 #include "services/feedback/src/api/feedback_proto.h"
 #include "services/feedback/src/api/feedback_service.h"
-#include "services/feedback/src/api/proto_time.h"
 #include "services/feedback/src/domain/author_key.h"
 #include "services/feedback/src/domain/feedback_rules.h"
 #include "services/feedback/src/domain/text.h"
@@ -373,12 +373,12 @@ grpc::ServerUnaryReactor* FeedbackService::ListFeedback(grpc::CallbackServerCont
       if (tags.ok()) q.tag = tags->front();
     }
     if (request->has_create_time_start()) {
-      auto t = TimestampField(request->create_time_start(), "create_time_start");
+      auto t = common::TimestampField(request->create_time_start(), "create_time_start");
       v.Check(t.ok(), "create_time_start", "must be a valid timestamp");
       if (t.ok()) q.start = *t;
     }
     if (request->has_create_time_end()) {
-      auto t = TimestampField(request->create_time_end(), "create_time_end");
+      auto t = common::TimestampField(request->create_time_end(), "create_time_end");
       v.Check(t.ok(), "create_time_end", "must be a valid timestamp");
       if (t.ok()) q.end = *t;
     }

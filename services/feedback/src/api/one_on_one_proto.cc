@@ -5,9 +5,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "okr/common/aip/etag.h"
+#include "okr/common/aip/proto_time.h"
 #include "okr/common/aip/update_mask.h"
 #include "okr/common/status/string_view.h"
-#include "services/feedback/src/api/proto_time.h"
 #include "services/feedback/src/domain/cadence.h"
 #include "services/feedback/src/domain/names.h"
 #include "services/feedback/src/domain/text.h"
@@ -38,7 +38,7 @@ bool ItemTextOk(const std::string& text) {
 std::optional<absl::Time> ReadTime(bool present, const google::protobuf::Timestamp& timestamp,
                                    const std::string& field, common::Violations& violations) {
   if (!present) return std::nullopt;
-  auto time = TimestampField(timestamp, field);
+  auto time = common::TimestampField(timestamp, field);
   if (!time.ok()) {
     Collect(time.status(), field, violations);
     return std::nullopt;
@@ -83,7 +83,7 @@ void ReadActions(const v1::OneOnOne& in, common::Violations& violations, OneOnOn
                      absl::StrCat("required: 1 to ", kMaxItemText, " code points"));
     if (item.has_due_date()) {
       const std::string due_field = ItemField("action_items", i, "due_date");
-      if (auto day = DateField(item.due_date(), due_field); day.ok()) {
+      if (auto day = common::DateField(item.due_date(), due_field); day.ok()) {
         a.due_date = *day;
       } else {
         Collect(day.status(), due_field, violations);
@@ -174,8 +174,10 @@ v1::OneOnOne ToProto(const OneOnOne& o, OneOnOneAccess access, const std::string
   out.set_manager(PersonName(o.manager));
   out.set_report(PersonName(o.report));
   out.set_cadence(static_cast<v1::OneOnOneCadence>(o.cadence));
-  if (o.next_meeting_time) *out.mutable_next_meeting_time() = ToTimestamp(*o.next_meeting_time);
-  if (o.last_meeting_time) *out.mutable_last_meeting_time() = ToTimestamp(*o.last_meeting_time);
+  if (o.next_meeting_time)
+    *out.mutable_next_meeting_time() = common::ToTimestamp(*o.next_meeting_time);
+  if (o.last_meeting_time)
+    *out.mutable_last_meeting_time() = common::ToTimestamp(*o.last_meeting_time);
   for (const AgendaItem& a : o.agenda_items) {
     v1::AgendaItem* item = out.add_agenda_items();
     item->set_id(a.id);
@@ -193,17 +195,17 @@ v1::OneOnOne ToProto(const OneOnOne& o, OneOnOneAccess access, const std::string
     item->set_owner(PersonName(a.owner));
     item->set_text(a.text);
     item->set_done(a.done);
-    if (a.due_date) *item->mutable_due_date() = ToDate(*a.due_date);
-    if (a.complete_time) *item->mutable_complete_time() = ToTimestamp(*a.complete_time);
+    if (a.due_date) *item->mutable_due_date() = common::ToDate(*a.due_date);
+    if (a.complete_time) *item->mutable_complete_time() = common::ToTimestamp(*a.complete_time);
   }
   for (const LinkedObjective& objective : o.objectives) {
     if (ObjectiveShown(objective, access, person)) out.add_objectives(ObjectiveName(objective.id));
   }
   const absl::Time due = NextDueTime(o.create_time, o.last_meeting_time, o.cadence);
-  *out.mutable_next_due_time() = ToTimestamp(due);
+  *out.mutable_next_due_time() = common::ToTimestamp(due);
   out.set_overdue(IsOverdue(due, now));
-  *out.mutable_create_time() = ToTimestamp(o.create_time);
-  *out.mutable_update_time() = ToTimestamp(o.update_time);
+  *out.mutable_create_time() = common::ToTimestamp(o.create_time);
+  *out.mutable_update_time() = common::ToTimestamp(o.update_time);
   out.set_etag(common::FormatEtag(o.version));
   return out;
 }

@@ -10,12 +10,12 @@
 #include "absl/strings/str_cat.h"
 #include "okr/common/aip/etag.h"
 #include "okr/common/aip/page_size.h"
+#include "okr/common/aip/proto_time.h"
 #include "okr/common/aip/request_ids.h"
 #include "okr/common/aip/resource_id.h"
 #include "okr/common/status/errors.h"
 #include "services/feedback/src/api/feedback_proto.h"
 #include "services/feedback/src/api/feedback_service.h"
-#include "services/feedback/src/api/proto_time.h"
 #include "services/feedback/src/domain/text.h"
 #include "services/feedback/src/store/request_store.h"
 
@@ -77,7 +77,7 @@ absl::StatusOr<NewRequest> ValidateCreate(const v1::CreateFeedbackRequestRequest
   v.Check(LengthWithin(fr.message, 0, kMaxMessage), "feedback_request.message",
           "must be 0 to 2000 Unicode code points of UTF-8");
   if (r.has_due_date()) {
-    auto due = DateField(r.due_date(), "feedback_request.due_date");
+    auto due = common::DateField(r.due_date(), "feedback_request.due_date");
     if (v.Check(due.ok(), "feedback_request.due_date", "must be a full date")) {
       fr.due_date = *due;
       v.Check(DueDateAllowed(fr.due_date, now), "feedback_request.due_date",

@@ -8,8 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "okr/common/aip/etag.h"
+#include "okr/common/aip/proto_time.h"
 #include "okr/common/status/errors.h"
-#include "services/feedback/src/api/proto_time.h"
 #include "services/feedback/src/domain/names.h"
 #include "services/feedback/src/domain/text.h"
 
@@ -29,8 +29,8 @@ void Absorb(const absl::Status& status, common::Violations& violations) {
 
 void CheckDates(const v1::ReviewCycle& in, ReviewCycleDraft& draft,
                 common::Violations& violations) {
-  auto start = DateField(in.start_date(), Path("start_date"));
-  auto end = DateField(in.end_date(), Path("end_date"));
+  auto start = common::DateField(in.start_date(), Path("start_date"));
+  auto end = common::DateField(in.end_date(), Path("end_date"));
   if (!start.ok()) Absorb(start.status(), violations);
   if (!end.ok()) Absorb(end.status(), violations);
   if (!start.ok() || !end.ok()) return;
@@ -216,7 +216,7 @@ v1::Review ReviewProto(const ReviewParts& parts) {
   }
   review.set_hidden_goal_count(parts.goals.hidden);
   if (parts.goals.time.has_value()) {
-    *review.mutable_goal_scores_time() = ToTimestamp(*parts.goals.time);
+    *review.mutable_goal_scores_time() = common::ToTimestamp(*parts.goals.time);
   }
   if (parts.summary.has_value()) *review.mutable_feedback_summary() = *parts.summary;
   if (r.self_assessment.has_value()) {
@@ -225,7 +225,7 @@ v1::Review ReviewProto(const ReviewParts& parts) {
   if (r.manager_assessment.has_value() && parts.show_manager_assessment) {
     review.mutable_manager_assessment()->ParseFromString(*r.manager_assessment);
   }
-  *review.mutable_update_time() = ToTimestamp(r.update_time);
+  *review.mutable_update_time() = common::ToTimestamp(r.update_time);
   review.set_etag(ReviewEtag(r.version, parts.goals.digest));
   return review;
 }

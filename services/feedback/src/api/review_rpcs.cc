@@ -9,11 +9,11 @@
 #include "absl/container/btree_map.h"
 #include "absl/strings/str_cat.h"
 #include "okr/common/aip/etag.h"
+#include "okr/common/aip/proto_time.h"
 #include "okr/common/aip/request_ids.h"
 #include "okr/common/aip/resource_id.h"
 #include "okr/common/status/errors.h"
 #include "services/feedback/src/api/feedback_service.h"
-#include "services/feedback/src/api/proto_time.h"
 #include "services/feedback/src/api/review_goals.h"
 #include "services/feedback/src/api/review_proto.h"
 #include "services/feedback/src/domain/names.h"
@@ -283,7 +283,7 @@ grpc::ServerUnaryReactor* FeedbackService::CreateReviewCycle(
             v1::ReviewCycle cycle = draft.definition;
             cycle.set_name(Name(kReviewCycles, record.id));
             cycle.set_review_count(static_cast<int32_t>(reviewees.size()));
-            *cycle.mutable_create_time() = ToTimestamp(w.now);
+            *cycle.mutable_create_time() = common::ToTimestamp(w.now);
             record.definition = cycle.SerializeAsString();
             record.start_date = draft.start_date;
             record.end_date = draft.end_date;
@@ -438,7 +438,7 @@ grpc::ServerUnaryReactor* FeedbackService::SubmitAssessment(
               }
               const ReviewState before = DeriveReviewState(r.self_assessment.has_value(),
                                                            r.manager_assessment.has_value(), state);
-              *assessment.mutable_submit_time() = ToTimestamp(w.now);
+              *assessment.mutable_submit_time() = common::ToTimestamp(w.now);
               slot = assessment.SerializeAsString();
               const bool freeze = kind == AssessmentKind::kManager && !r.goals_frozen_time;
               if (freeze) {

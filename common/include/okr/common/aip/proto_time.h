@@ -11,7 +11,7 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "google/type/date.pb.h"
 
-namespace okr::feedback {
+namespace okr::common {
 
 google::protobuf::Timestamp ToTimestamp(absl::Time time);
 absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp);
@@ -25,4 +25,4 @@ google::type::Date ToDate(absl::CivilDay day);
 // violation on `field`) otherwise.
 absl::StatusOr<absl::CivilDay> DateField(const google::type::Date& date, const std::string& field);
 
-}  // namespace okr::feedback
+}  // namespace okr::common

@@ -1,8 +1,8 @@
-#include "services/feedback/src/api/proto_time.h"
+#include "okr/common/aip/proto_time.h"
 
 #include "okr/common/status/errors.h"
 
-namespace okr::feedback {
+namespace okr::common {
 
 google::protobuf::Timestamp ToTimestamp(absl::Time time) {
   google::protobuf::Timestamp out;
@@ -29,8 +29,8 @@ absl::StatusOr<absl::Time> TimestampField(const google::protobuf::Timestamp& tim
   constexpr int64_t kMax = 253402300799;
   if (timestamp.seconds() < kMin || timestamp.seconds() > kMax || timestamp.nanos() < 0 ||
       timestamp.nanos() >= 1000000000) {
-    return common::InvalidArgument("INVALID_TIMESTAMP", "a timestamp is out of range",
-                                   {{field, "must be between 0001-01-01 and 9999-12-31"}});
+    return InvalidArgument("INVALID_TIMESTAMP", "a timestamp is out of range",
+                           {{field, "must be between 0001-01-01 and 9999-12-31"}});
   }
   return FromTimestamp(timestamp);
 }
@@ -47,10 +47,10 @@ absl::StatusOr<absl::CivilDay> DateField(const google::type::Date& date, const s
   const absl::CivilDay day(date.year(), date.month(), date.day());
   if (date.year() < 1 || date.year() > 9999 || day.year() != date.year() ||
       day.month() != date.month() || day.day() != date.day()) {
-    return common::InvalidArgument("INVALID_DATE", "a date is not a full calendar date",
-                                   {{field, "must be a full date (year, month and day)"}});
+    return InvalidArgument("INVALID_DATE", "a date is not a full calendar date",
+                           {{field, "must be a full date (year, month and day)"}});
   }
   return day;
 }
 
-}  // namespace okr::feedback
+}  // namespace okr::common
