@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "services/analytics/src/domain/reader.h"
+#include "services/analytics/src/domain/trends.h"
 
 namespace okr::analytics {
 namespace {
@@ -316,6 +319,44 @@ TEST_F(FiguresTest, MovesAndDeletesKeepTheIndexesRight) {
   gone.active = false;
   state_.Upsert(gone);
   EXPECT_EQ(state_.MembersOf("data"), (TenantState::Ids{"bob"}));
+}
+
+TEST_F(FiguresTest, TrendPointsCoverTheCycleEveryTeamBothWaysAndEachLiveObjective) {
+  Objective("root", "", "", 0.5, Health::kOnTrack);
+  Objective("a", "ann", "root", 0.2, Health::kOffTrack);
+  ObjectiveFact& gone = Objective("b", "cid", "root", 0.9, Health::kAtRisk);
+  gone.state = ObjectiveState::kArchived;
+  Update(gone);
+  KeyResult("a", "k1", 0.2, /*stale=*/true, kMid);
+  KeyResult("a", "k2", 0.4, /*stale=*/false);
+
+  const std::vector<ScopePoint> points = CyclePoints(state_, "q1", kMid, config_);
+  std::map<std::string, TrendValues> by_scope;
+  for (const ScopePoint& p : points) by_scope[p.scope] = p.values;
+  // The cycle, 3 teams with and without sub-teams, the two objectives not archived.
+  EXPECT_EQ(points.size(), 1u + 3 * 2 + 2);
+  ASSERT_TRUE(by_scope.contains(CycleScopeKey()));
+  ASSERT_TRUE(by_scope.contains(TeamScopeKey("eng", true)));
+  ASSERT_TRUE(by_scope.contains(ObjectiveScopeKey("a")));
+  EXPECT_FALSE(by_scope.contains(ObjectiveScopeKey("b")));
+
+  const TrendValues cycle = by_scope[CycleScopeKey()];
+  EXPECT_DOUBLE_EQ(cycle.progress, (0.5 + 0.2) / 2);
+  EXPECT_EQ(cycle.on_track, 1);
+  EXPECT_EQ(cycle.off_track, 1);
+  EXPECT_EQ(cycle.at_risk, 0);
+  EXPECT_EQ(cycle.stale_key_results, 1);
+  EXPECT_DOUBLE_EQ(cycle.check_in_rate, 0.5);  // k1 checked in, k2 not
+  EXPECT_EQ(cycle, CycleValues(state_, "q1", kMid, config_));
+
+  // An objective's progress is its own roll-up; its other figures are its subtree's.
+  const TrendValues root = by_scope[ObjectiveScopeKey("root")];
+  EXPECT_DOUBLE_EQ(root.progress, 0.5);
+  EXPECT_EQ(root.off_track, 1);
+  EXPECT_EQ(by_scope[TeamScopeKey("web", false)],
+            TeamValues(state_, "web", "q1", false, kMid, config_));
+  EXPECT_EQ(by_scope[TeamScopeKey("web", false)].off_track, 1);  // ann's objective
+  EXPECT_EQ(by_scope[TeamScopeKey("data", false)].on_track, 0);
 }
 
 }  // namespace
