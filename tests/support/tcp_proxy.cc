@@ -20,6 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
+#include "tests/support/free_port.h"
 
 namespace okr::test_support {
 namespace {
@@ -31,14 +32,6 @@ constexpr absl::Duration kConnectTimeout = absl::Seconds(5);
 
 absl::Status ErrnoError(absl::string_view what, int err) {
   return absl::InternalError(absl::StrCat("TcpProxy: ", what, ": ", std::strerror(err)));
-}
-
-sockaddr_in Loopback(int port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  return addr;
 }
 
 // Milliseconds left until deadline, rounded up so that a poll() timing out never wakes early.
@@ -134,7 +127,7 @@ absl::StatusOr<std::unique_ptr<TcpProxy>> TcpProxy::Start(int target_port) {
   // tests that reset connections by the hundred leave plenty of.
   const int one = 1;
   setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in addr = Loopback(0);
+  sockaddr_in addr = LoopbackAddress(0);
   socklen_t len = sizeof(addr);
   if (bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
       listen(listener, SOMAXCONN) != 0 ||
@@ -254,7 +247,7 @@ void TcpProxy::Serve(Connection& conn) {
   if (conn.connect_upstream) {
     const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd >= 0) {
-      const sockaddr_in addr = Loopback(target_port_);
+      const sockaddr_in addr = LoopbackAddress(target_port_);
       int err = 0;
       // EINTR: the connect goes on in the background, as with EINPROGRESS.
       if (connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0) {

@@ -27,14 +27,6 @@ constexpr absl::Duration kIoTimeout = absl::Seconds(5);
 // How long a fault may take to show on a client: generous, for a noisy 2-core machine.
 constexpr absl::Duration kNoticeWithin = absl::Seconds(2);
 
-sockaddr_in Loopback(int port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  return addr;
-}
-
 int MsUntil(absl::Time deadline) {
   return std::max<int>(0, static_cast<int>(absl::ToInt64Milliseconds(deadline - absl::Now())));
 }
@@ -54,7 +46,7 @@ class EchoServer {
  public:
   EchoServer() {
     listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr = Loopback(0);
+    sockaddr_in addr = LoopbackAddress(0);
     socklen_t len = sizeof(addr);
     if (listener_ < 0 || bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
         listen(listener_, SOMAXCONN) != 0 ||
@@ -136,7 +128,7 @@ class EchoServer {
 class Client {
  public:
   explicit Client(int port) : fd_(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    const sockaddr_in addr = Loopback(port);
+    const sockaddr_in addr = LoopbackAddress(port);
     if (fd_ < 0 || connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0) {
       ADD_FAILURE() << "connect to " << port << ": " << std::strerror(errno);
     }

@@ -21,14 +21,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-sockaddr_in Loopback(int port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  return addr;
-}
-
 // A TCP listener that never accepts or reads: the kernel completes handshakes while the backlog has
 // room, so clients connect and then wait forever for replies, as with a hung server.
 class SilentListener {
@@ -37,7 +29,7 @@ class SilentListener {
     fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     const int one = 1;
     setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    sockaddr_in addr = Loopback(port);
+    sockaddr_in addr = test_support::LoopbackAddress(port);
     ok_ = fd_ >= 0 && bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
           listen(fd_, backlog) == 0;
   }
@@ -51,7 +43,7 @@ class SilentListener {
   void FillBacklog(int port, int connections) {
     for (int i = 0; i < connections; ++i) {
       const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-      sockaddr_in addr = Loopback(port);
+      sockaddr_in addr = test_support::LoopbackAddress(port);
       connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
       clients_.push_back(fd);
     }
