@@ -132,7 +132,6 @@ int main(int argc, char** argv) {
   std::unique_ptr<common::HiredisClient> redis_reads;
   std::unique_ptr<common::HiredisClient> redis_writes;
   std::unique_ptr<analytics::RedisCache> redis_cache;
-  std::unique_ptr<common::RedisSubscriber> subscriber;
   common::RedisOptions redis_options;
   if (!redis_address.empty()) {
     redis_options.host = redis_address.substr(0, redis_address.rfind(':'));
@@ -156,6 +155,8 @@ int main(int argc, char** argv) {
   analytics::AggregateSource source(&feeds, redis_cache.get(), &binary.metrics_registry(),
                                     source_options);
   source.Start();
+  // Declared after `source`, whose announcements it delivers: destroyed (joined) first.
+  std::unique_ptr<common::RedisSubscriber> subscriber;
   if (redis_cache != nullptr) {
     // A (re)subscription may follow a Redis restart that lost the cache: write it again.
     subscriber = std::make_unique<common::RedisSubscriber>(

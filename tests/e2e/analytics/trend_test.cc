@@ -103,6 +103,39 @@ TEST_F(AnalyticsTrendTest, PastDaysComeFromTheCheckInHistoryAndTodayIsCurrent) {
   EXPECT_EQ(Points(Trend(*stub, request)), before);
 }
 
+TEST_F(AnalyticsTrendTest, APrivateObjectivesTrendIsForItsReadersOnly) {
+  UpsertOrg({{"lead", "", {"core"}}, {"dev", "lead", {"core"}}, {"eve", "", {"other"}}});
+  const std::string cycle = CreateActiveCycle("Q", DateOf(today_ - 2), DateOf(today_ + 30));
+  const std::string secret = CreateObjective(cycle, "dev", "Secret", /*is_private=*/true);
+  ASSERT_NO_FATAL_FAILURE(CheckIn(CreateKeyResult(secret), 30));
+  av1::GetTrendRequest request;
+  request.set_metric(av1::TREND_METRIC_PROGRESS);
+  request.set_objective(secret);
+  *request.mutable_start_date() = DateOf(today_ - 2);
+  *request.mutable_end_date() = DateOf(today_);
+  av1::Trend out;
+  grpc::Status s =
+      analytics_stub_->GetTrend(Ctx(Token("eve"), absl::Seconds(30)).get(), request, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(FeedbackReason(s), "OBJECTIVE_NOT_FOUND");
+  for (const char* reader : {"dev", "lead"}) {  // the owner and their manager
+    out.Clear();
+    s = analytics_stub_->GetTrend(Ctx(Token(reader), absl::Seconds(30)).get(), request, &out);
+    ASSERT_TRUE(s.ok()) << reader << ": " << s.error_message();
+    ASSERT_GE(out.points_size(), 1) << reader;
+    EXPECT_DOUBLE_EQ(out.points(out.points_size() - 1).value(), 0.3) << reader;
+  }
+  // Counted, not named, in the cycle's trend that eve may read.
+  request.clear_objective();
+  request.set_cycle(cycle);
+  request.set_metric(av1::TREND_METRIC_OFF_TRACK_COUNT);
+  out.Clear();
+  s = analytics_stub_->GetTrend(Ctx(Token("eve"), absl::Seconds(30)).get(), request, &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_GE(out.points_size(), 1);
+  EXPECT_EQ(out.objective(), "");
+}
+
 TEST_F(AnalyticsTrendTest, BadRequestsAreClearErrors) {
   UpsertOrg({{"solo", "", {"only"}}});
   const std::string cycle = CreateActiveCycle("Q", DateOf(today_ - 5), DateOf(today_ + 30));
