@@ -116,6 +116,8 @@ int main(int argc, char** argv) {
   channel_args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 10'000);
   channel_args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 5'000);
   channel_args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // A whole cycle's tree (trends) can be far above gRPC's default 4 MiB.
+  channel_args.SetMaxReceiveMessageSize(512 << 20);
   analytics::FeedsOptions feeds_options;
   feeds_options.goals =
       grpc::CreateCustomChannel(goals_address, grpc::InsecureChannelCredentials(), channel_args);
@@ -158,7 +160,7 @@ int main(int argc, char** argv) {
   // Declared after `source`, whose announcements it delivers: destroyed (joined) first.
   std::unique_ptr<common::RedisSubscriber> subscriber;
   if (redis_cache != nullptr) {
-    // A (re)subscription may follow a Redis restart that lost the cache: write it again.
+    // A (re)subscription may follow a Redis restart that lost the cache: then write it again.
     subscriber = std::make_unique<common::RedisSubscriber>(
         redis_options, std::vector<std::string>{analytics::RedisCache::kChannelPattern},
         [&source, id = redis_cache_options.replica_id](const std::string& channel,
@@ -166,7 +168,9 @@ int main(int argc, char** argv) {
           auto a = analytics::RedisCache::ParseAnnouncement(channel, message);
           if (a.has_value() && a->replica_id != id) source.OnAnnouncement(*a);
         },
-        [&source] { source.Repopulate(); });
+        [&source, cache = redis_cache.get()] {
+          if (cache->LostContent()) source.Repopulate();
+        });
     subscriber->Start();
   }
   analytics::TrendStore trend_store(&binary.database());

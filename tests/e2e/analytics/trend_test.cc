@@ -3,6 +3,8 @@
 // days before a subject existed have no point, stored points survive a restart, and bad requests
 // are clear errors.
 #include "tests/e2e/analytics/analytics_e2e.h"
+#include "tests/support/free_port.h"
+#include "tests/support/http_get.h"
 
 namespace okr::e2e {
 namespace {
@@ -45,7 +47,10 @@ TEST_F(AnalyticsTrendTest, PastDaysComeFromTheCheckInHistoryAndTodayIsCurrent) {
   ASSERT_NO_FATAL_FAILURE(CheckIn(kr, 50));
 
   test_support::TempDir dir;
-  auto own = StartAnalytics(dir.path(), {"--trend-interval", "100ms"});
+  const int metrics = test_support::PickFreePort();
+  const std::vector<std::string> flags = {"--trend-interval", "100ms", "--metrics-listen",
+                                          absl::StrCat("127.0.0.1:", metrics)};
+  auto own = StartAnalytics(dir.path(), flags);
   ASSERT_NE(own, nullptr) << problem_;
   auto stub = av1::AnalyticsService::NewStub(own->channel());
 
@@ -54,32 +59,29 @@ TEST_F(AnalyticsTrendTest, PastDaysComeFromTheCheckInHistoryAndTodayIsCurrent) {
   request.set_cycle(cycle);
   *request.mutable_start_date() = DateOf(today_ - 10);
   *request.mutable_end_date() = DateOf(today_ + 10);
-  // The five past days of the cycle are filled in; nothing existed then (progress 0, although
-  // today's facts say 0.5), and days before the cycle or after today have no point.
-  av1::Trend trend;
-  ASSERT_TRUE(Eventually([&] {
-    trend = Trend(*stub, request);
-    return trend.points_size() == 6;
-  })) << own->Log();
-  for (int i = 0; i < 5; ++i) {
-    EXPECT_EQ(trend.points(i).date().day(), (today_ - 5 + i).day());
-    EXPECT_DOUBLE_EQ(trend.points(i).value(), 0) << i;
-  }
-  EXPECT_EQ(trend.points(5).date().day(), today_.day());
-  EXPECT_DOUBLE_EQ(trend.points(5).value(), 0.5);
+  av1::Trend trend = Trend(*stub, request);
+  // The five past days of the cycle are filled in from goals' trees as of their ends...
+  const std::string written = R"(okr_analytics_trend_days_total{result="written"})";
+  ASSERT_TRUE(Eventually([&] { return test_support::MetricSample(metrics, written) >= 5; }))
+      << own->Log();
+  // ... when nothing existed yet (today's facts would say 0.5): no objective, no point. Days
+  // before the cycle or after today have none either; today's is the current value.
+  trend = Trend(*stub, request);
+  ASSERT_EQ(trend.points_size(), 1) << trend.ShortDebugString();
+  EXPECT_EQ(trend.points(0).date().day(), today_.day());
+  EXPECT_DOUBLE_EQ(trend.points(0).value(), 0.5);
   EXPECT_EQ(trend.cycle(), cycle);
   EXPECT_EQ(trend.metric(), av1::TREND_METRIC_PROGRESS);
   EXPECT_TRUE(trend.has_computed_time());
   EXPECT_NE(trend.freshness().state(), av1::FRESHNESS_STATE_UNSPECIFIED);
 
-  // The team's series likewise; the objective did not exist before today: one point.
+  // The team's series and the objective's likewise.
   av1::GetTrendRequest team = request;
   team.set_team("teams/core");
   team.set_metric(av1::TREND_METRIC_CHECK_IN_RATE);
   const av1::Trend team_trend = Trend(*stub, team);
-  ASSERT_EQ(team_trend.points_size(), 6);
-  EXPECT_DOUBLE_EQ(team_trend.points(4).value(), 0);
-  EXPECT_DOUBLE_EQ(team_trend.points(5).value(), 1);
+  ASSERT_EQ(team_trend.points_size(), 1);
+  EXPECT_DOUBLE_EQ(team_trend.points(0).value(), 1);
   EXPECT_EQ(team_trend.team(), "teams/core");
   av1::GetTrendRequest subtree = request;
   subtree.clear_cycle();
@@ -88,19 +90,22 @@ TEST_F(AnalyticsTrendTest, PastDaysComeFromTheCheckInHistoryAndTodayIsCurrent) {
   ASSERT_EQ(subtree_trend.points_size(), 1);
   EXPECT_DOUBLE_EQ(subtree_trend.points(0).value(), 0.5);
   EXPECT_EQ(subtree_trend.cycle(), cycle);
+  EXPECT_EQ(subtree_trend.objective(), objective);
 
-  // Today moves with the facts; stored days do not, and they survive a restart.
+  // Today moves with the facts; the days are stored (the restarted analytics writes none again).
   ASSERT_NO_FATAL_FAILURE(CheckIn(kr, 80));
   ASSERT_TRUE(Eventually([&] {
     trend = Trend(*stub, request);
-    return trend.points_size() == 6 && trend.points(5).value() == 0.8;
+    return trend.points_size() == 1 && trend.points(0).value() == 0.8;
   })) << own->Log();
   const auto before = Points(trend);
   own.reset();
-  own = StartAnalytics(dir.path(), {"--trend-interval", "100ms"});
+  own = StartAnalytics(dir.path(), flags);
   ASSERT_NE(own, nullptr) << problem_;
   stub = av1::AnalyticsService::NewStub(own->channel());
   EXPECT_EQ(Points(Trend(*stub, request)), before);
+  absl::SleepFor(absl::Milliseconds(300));  // three passes
+  EXPECT_EQ(test_support::MetricSample(metrics, written), 0);
 }
 
 TEST_F(AnalyticsTrendTest, APrivateObjectivesTrendIsForItsReadersOnly) {
@@ -128,12 +133,12 @@ TEST_F(AnalyticsTrendTest, APrivateObjectivesTrendIsForItsReadersOnly) {
   // Counted, not named, in the cycle's trend that eve may read.
   request.clear_objective();
   request.set_cycle(cycle);
-  request.set_metric(av1::TREND_METRIC_OFF_TRACK_COUNT);
+  request.set_metric(av1::TREND_METRIC_ON_TRACK_COUNT);
   out.Clear();
   s = analytics_stub_->GetTrend(Ctx(Token("eve"), absl::Seconds(30)).get(), request, &out);
   ASSERT_TRUE(s.ok()) << s.error_message();
-  ASSERT_GE(out.points_size(), 1);
-  EXPECT_EQ(out.objective(), "");
+  ASSERT_EQ(out.points_size(), 1);
+  EXPECT_DOUBLE_EQ(out.points(0).value(), 1);  // 0.3 two days into the cycle is ahead
 }
 
 TEST_F(AnalyticsTrendTest, BadRequestsAreClearErrors) {

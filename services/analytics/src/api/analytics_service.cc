@@ -120,7 +120,8 @@ grpc::ServerUnaryReactor* AnalyticsService::Serve(grpc::CallbackServerContext* c
 absl::Status AnalyticsService::FillWatched(TenantModel& model, const AggregateKey& key,
                                            const Reader& reader, v1::WatchAggregatesResponse& out) {
   v1::ValueSource source = v1::VALUE_SOURCE_UNSPECIFIED;
-  auto aggregate = source_->Current(model, key, &source);
+  // No Redis here: the watch thread holds the hub's lock, which gRPC threads take too.
+  auto aggregate = source_->Current(model, key, &source, /*use_redis=*/false);
   if (!aggregate.ok()) return aggregate.status();
   google::protobuf::Message* message = nullptr;
   switch (key.kind) {
@@ -227,11 +228,12 @@ grpc::ServerUnaryReactor* AnalyticsService::GetTrend(grpc::CallbackServerContext
     if (!model.ok()) return model.status();
     const Reader reader = ReaderOf(call.principal);
     const absl::Time now = options_.clock();
-    absl::Status s = (*model)->Read([&](const TenantState& state) {
-      return AnswerTrend(state, reader, *query, *trends_, tenant, now, source_->figures(),
-                         *response);
+    // The facts under the state's lock; the stored points (a database read) outside it.
+    auto plan = (*model)->Read([&](const TenantState& state) {
+      return PlanTrend(state, reader, *query, now, source_->figures());
     });
-    if (!s.ok()) return s;
+    if (!plan.ok()) return plan.status();
+    if (absl::Status s = FillTrend(*plan, *trends_, tenant, now, *response); !s.ok()) return s;
     SetFreshness(feeds_->Status(tenant, Feed::kGoals), feeds_->Status(tenant, Feed::kFeedback), now,
                  options_.freshness_bound, v1::VALUE_SOURCE_STATE, *response->mutable_freshness());
     return absl::OkStatus();

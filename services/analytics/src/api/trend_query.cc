@@ -94,10 +94,10 @@ absl::StatusOr<TrendQuery> ParseTrendRequest(const v1::GetTrendRequest& request)
   return q;
 }
 
-absl::Status AnswerTrend(const TenantState& state, const Reader& reader, TrendQuery q,
-                         TrendStore& store, const std::string& tenant, absl::Time now,
-                         const FiguresConfig& config, v1::Trend& out) {
-  std::string scope = CycleScopeKey();
+absl::StatusOr<TrendPlan> PlanTrend(const TenantState& state, const Reader& reader, TrendQuery q,
+                                    absl::Time now, const FiguresConfig& config) {
+  TrendPlan plan;
+  plan.scope = CycleScopeKey();
   const ObjectiveFact* root = nullptr;
   if (!q.objective.empty()) {
     root = state.FindObjective(q.objective);
@@ -110,7 +110,7 @@ absl::Status AnswerTrend(const TenantState& state, const Reader& reader, TrendQu
                                      {{"cycle", "must be empty or the objective's cycle"}});
     }
     q.cycle = root->cycle;
-    scope = ObjectiveScopeKey(q.objective);
+    plan.scope = ObjectiveScopeKey(q.objective);
   }
   const CycleFact* cycle = state.FindCycle(q.cycle);
   if (cycle == nullptr) {
@@ -120,29 +120,13 @@ absl::Status AnswerTrend(const TenantState& state, const Reader& reader, TrendQu
     if (state.FindTeam(q.team) == nullptr) {
       return common::NotFound("TEAM_NOT_FOUND", "the team does not exist or you may not read it");
     }
-    scope = TeamScopeKey(q.team, q.include_sub_teams);
+    plan.scope = TeamScopeKey(q.team, q.include_sub_teams);
   }
-  out.set_metric(q.metric);
-  out.set_cycle(absl::StrCat("cycles/", q.cycle));
-  if (!q.objective.empty()) out.set_objective(absl::StrCat("objectives/", q.objective));
-  if (!q.team.empty()) out.set_team(absl::StrCat("teams/", q.team));
-  out.set_include_sub_teams(q.include_sub_teams);
-  *out.mutable_start_date() = common::ToDate(q.start);
-  *out.mutable_end_date() = common::ToDate(q.end);
-  const absl::CivilDay today = DayOf(now);
-  if (q.start < today) {
-    auto points = store.Points(tenant, q.cycle, scope, q.start, std::min(q.end, today - 1));
-    if (!points.ok()) return points.status();
-    for (const DayPoint& p : *points) {
-      v1::TrendPoint* point = out.add_points();
-      *point->mutable_date() = common::ToDate(p.day);
-      point->set_value(MetricOf(p.values, q.metric));
-    }
-  }
-  const bool today_in_cycle =
-      DayOf(cycle->utc_begin) <= today && today <= DayOf(cycle->utc_end - absl::Nanoseconds(1));
-  if (q.start <= today && today <= q.end && today_in_cycle) {
-    TrendValues v;
+  plan.today = DayOf(now);
+  const bool today_in_cycle = DayOf(cycle->utc_begin) <= plan.today &&
+                              plan.today <= DayOf(cycle->utc_end - absl::Nanoseconds(1));
+  if (q.start <= plan.today && plan.today <= q.end && today_in_cycle) {
+    std::optional<TrendValues> v;
     if (root != nullptr) {
       v = ObjectiveValues(state, *root, now, config);
     } else if (!q.team.empty()) {
@@ -150,9 +134,36 @@ absl::Status AnswerTrend(const TenantState& state, const Reader& reader, TrendQu
     } else {
       v = CycleValues(state, q.cycle, now, config);
     }
+    if (v.has_value()) plan.today_value = MetricOf(*v, q.metric);
+  }
+  plan.query = std::move(q);
+  return plan;
+}
+
+absl::Status FillTrend(const TrendPlan& plan, TrendStore& store, const std::string& tenant,
+                       absl::Time now, v1::Trend& out) {
+  const TrendQuery& q = plan.query;
+  out.set_metric(q.metric);
+  out.set_cycle(absl::StrCat("cycles/", q.cycle));
+  if (!q.objective.empty()) out.set_objective(absl::StrCat("objectives/", q.objective));
+  if (!q.team.empty()) out.set_team(absl::StrCat("teams/", q.team));
+  out.set_include_sub_teams(q.include_sub_teams);
+  *out.mutable_start_date() = common::ToDate(q.start);
+  *out.mutable_end_date() = common::ToDate(q.end);
+  if (q.start < plan.today) {
+    auto points =
+        store.Points(tenant, q.cycle, plan.scope, q.start, std::min(q.end, plan.today - 1));
+    if (!points.ok()) return points.status();
+    for (const DayPoint& p : *points) {
+      v1::TrendPoint* point = out.add_points();
+      *point->mutable_date() = common::ToDate(p.day);
+      point->set_value(MetricOf(p.values, q.metric));
+    }
+  }
+  if (plan.today_value.has_value()) {
     v1::TrendPoint* point = out.add_points();
-    *point->mutable_date() = common::ToDate(today);
-    point->set_value(MetricOf(v, q.metric));
+    *point->mutable_date() = common::ToDate(plan.today);
+    point->set_value(*plan.today_value);
   }
   *out.mutable_computed_time() = common::ToTimestamp(now);
   return absl::OkStatus();

@@ -2,6 +2,7 @@
 // points plus today's point from the current facts.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -27,11 +28,21 @@ struct TrendQuery {
 // INVALID_ARGUMENT with field violations for everything the contract rejects.
 absl::StatusOr<TrendQuery> ParseTrendRequest(const v1::GetTrendRequest& request);
 
-// Fills `out` (without freshness) for `reader`: NOT_FOUND for an unknown cycle or team, an
-// objective the reader may not see; INVALID_ARGUMENT when the cycle is not the objective's.
-// Points of past days come from `store`, today's (when in range and in the cycle) from `state`.
-absl::Status AnswerTrend(const TenantState& state, const Reader& reader, TrendQuery query,
-                         TrendStore& store, const std::string& tenant, absl::Time now,
-                         const FiguresConfig& config, v1::Trend& out);
+// A query checked against the tenant's facts: what to read from the store, and today's value.
+struct TrendPlan {
+  TrendQuery query;  // with the cycle resolved
+  std::string scope;
+  absl::CivilDay today;
+  std::optional<double> today_value;  // when today is in range, in the cycle, and has a point
+};
+
+// Under the tenant's state lock: NOT_FOUND for an unknown cycle or team, or an objective the
+// reader may not see; INVALID_ARGUMENT when the cycle is not the objective's.
+absl::StatusOr<TrendPlan> PlanTrend(const TenantState& state, const Reader& reader,
+                                    TrendQuery query, absl::Time now, const FiguresConfig& config);
+
+// Outside the lock: the stored points of past days, then today's, into `out` (without freshness).
+absl::Status FillTrend(const TrendPlan& plan, TrendStore& store, const std::string& tenant,
+                       absl::Time now, v1::Trend& out);
 
 }  // namespace okr::analytics

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace okr::analytics {
 namespace {
@@ -21,10 +22,11 @@ AggregateSource::AggregateSource(TenantFeeds* feeds, RedisCache* redis,
       redis_(redis),
       options_(std::move(options)),
       memory_(options_.memory_max_age, options_.memory_max_entries),
-      // Replicas configured differently compute different figures from the same facts.
-      config_stamp_(absl::StrCat(options_.figures.commit_edge, ",", options_.figures.target_edge,
-                                 ",", options_.figures.stretch_edge, ",",
-                                 options_.figures.min_author_count)) {
+      // Replicas configured differently compute different figures from the same facts, and a
+      // new release may compute or encode them differently: both are part of the stamp.
+      config_stamp_(absl::StrFormat("v1:%.17g,%.17g,%.17g,%d", options_.figures.commit_edge,
+                                    options_.figures.target_edge, options_.figures.stretch_edge,
+                                    options_.figures.min_author_count)) {
   auto& reads = prometheus::BuildCounter()
                     .Name("okr_analytics_aggregate_reads_total")
                     .Help(
@@ -86,11 +88,16 @@ void AggregateSource::Touch(const std::string& tenant, const AggregateKey& key, 
     }
   }
   absl::MutexLock lock(&hot_mu_);
-  size_t total = 0;
-  for (const auto& [unused, keys] : hot_) total += keys.size();
-  if (total >= kMaxHotKeys) return;  // still served; just not refreshed ahead of reads
-  auto& slot = hot_[tenant][cache_key];
+  auto& keys = hot_[tenant];
+  auto& slot = keys[cache_key];
   if (slot == nullptr) {
+    if (hot_count_ >= kMaxHotKeys) {
+      // Still served; just not refreshed ahead of reads.
+      keys.erase(cache_key);
+      if (keys.empty()) hot_.erase(tenant);
+      return;
+    }
+    ++hot_count_;
     slot = std::make_unique<Hot>();
     slot->key = key;
   }
@@ -141,23 +148,25 @@ std::shared_ptr<const Aggregate> AggregateSource::Compute(TenantModel& model,
 
 absl::StatusOr<std::shared_ptr<const Aggregate>> AggregateSource::Current(TenantModel& model,
                                                                           const AggregateKey& key,
-                                                                          v1::ValueSource* source) {
+                                                                          v1::ValueSource* source,
+                                                                          bool use_redis) {
   const absl::Time now = options_.clock();
-  Touch(model.tenant(), key, now);
   const std::string cache_key = key.CacheKey();
   const TenantModel::Version version = model.version();
   if (auto hit = memory_.Find(model.tenant(), cache_key, version.generation, now)) {
     from_memory_->Increment();
+    Touch(model.tenant(), key, now);
     *source = v1::VALUE_SOURCE_MEMORY;
     return hit;
   }
-  if (redis_ != nullptr) {
+  if (redis_ != nullptr && use_redis) {
     RedisCache::Lookup lookup;
     if (auto stored = redis_->Find(model.tenant(), key, Stamp(version), now, &lookup)) {
       auto copy = std::make_shared<Aggregate>(*stored);
       copy->generation = version.generation;
       memory_.Put(model.tenant(), cache_key, copy);
       from_redis_->Increment();
+      Touch(model.tenant(), key, now);
       *source = v1::VALUE_SOURCE_CACHE;
       return copy;
     }
@@ -165,8 +174,10 @@ absl::StatusOr<std::shared_ptr<const Aggregate>> AggregateSource::Current(Tenant
   absl::Status error;
   std::string stamp;
   auto computed = Compute(model, key, &error, &stamp);
+  // Unknown subjects never become hot: only what exists is kept current.
   if (computed == nullptr) return error;
   computed_->Increment();
+  Touch(model.tenant(), key, now);
   *source = v1::VALUE_SOURCE_STATE;
   if (redis_ != nullptr && !stamp.empty()) {
     QueueWrite({model.tenant(), key, stamp, computed, now});
@@ -210,53 +221,65 @@ void AggregateSource::Run() {
   while (!stop_.WaitForNotificationWithTimeout(options_.tick)) RefreshOnce();
 }
 
-void AggregateSource::RefreshOnce() {
-  if (redis_ == nullptr && hot_.empty()) return;
-  // Writes queued by reads.
+void AggregateSource::WriteQueued(absl::Time now) {
   std::deque<Write> writes;
   {
     absl::MutexLock lock(&writes_mu_);
     writes.swap(writes_);
   }
-  bool write_failed = false;
-  for (const Write& w : writes) {
+  if (redis_ == nullptr || writes.empty()) return;
+  // The latest per aggregate, and only while it can still be used.
+  absl::flat_hash_map<std::string, const Write*> latest;
+  for (const Write& w : writes) latest[absl::StrCat(w.tenant, "\n", w.key.CacheKey())] = &w;
+  bool failed = false;
+  for (const auto& [unused, w] : latest) {
     if (stop_.HasBeenNotified()) return;
-    if (!redis_->Put(w.tenant, w.key, w.stamp, *w.aggregate, w.last_read)) write_failed = true;
+    if (now - w->aggregate->computed_time > options_.memory_max_age) continue;
+    if (!redis_->Put(w->tenant, w->key, w->stamp, *w->aggregate, w->last_read)) failed = true;
   }
-  if (write_failed) Repopulate();
+  // What could not be written is written again once Redis answers.
+  if (failed) Repopulate();
+}
 
-  const absl::Time now = options_.clock();
-  const bool repopulate =
-      redis_ != nullptr && repopulate_.load(std::memory_order_acquire) && redis_->available();
-  if (repopulate) repopulate_.store(false, std::memory_order_release);
-  // The hot keys per tenant, cold ones dropped.
-  std::vector<std::pair<std::string, std::vector<std::pair<AggregateKey, absl::Time>>>> work;
-  {
-    absl::MutexLock lock(&hot_mu_);
-    for (auto t = hot_.begin(); t != hot_.end();) {
-      auto& keys = t->second;
-      std::vector<std::pair<AggregateKey, absl::Time>> live;
-      for (auto k = keys.begin(); k != keys.end();) {
-        const absl::Time read =
-            absl::FromUnixMicros(k->second->last_read_micros.load(std::memory_order_relaxed));
-        if (now - read > options_.hot_window) {
-          keys.erase(k++);
-        } else {
-          live.emplace_back(k->second->key, read);
-          ++k;
-        }
+void AggregateSource::SweepCold(absl::Time now) {
+  if (now - last_sweep_ < absl::Seconds(1)) return;
+  last_sweep_ = now;
+  absl::MutexLock lock(&hot_mu_);
+  for (auto t = hot_.begin(); t != hot_.end();) {
+    auto& keys = t->second;
+    for (auto k = keys.begin(); k != keys.end();) {
+      const absl::Time read =
+          absl::FromUnixMicros(k->second->last_read_micros.load(std::memory_order_relaxed));
+      if (now - read > options_.hot_window) {
+        keys.erase(k++);
+        --hot_count_;
+      } else {
+        ++k;
       }
-      if (keys.empty()) {
-        refreshed_.erase(t->first);
-        hot_.erase(t++);
-        continue;
-      }
-      work.emplace_back(t->first, std::move(live));
+    }
+    if (keys.empty()) {
+      refreshed_.erase(t->first);
+      hot_.erase(t++);
+    } else {
       ++t;
     }
   }
+}
+
+void AggregateSource::RefreshOnce() {
+  const absl::Time now = options_.clock();
+  WriteQueued(now);
+  SweepCold(now);
+  const bool repopulate =
+      redis_ != nullptr && repopulate_.load(std::memory_order_acquire) && redis_->available();
+  if (repopulate) repopulate_.store(false, std::memory_order_release);
+  std::vector<std::string> tenants;
+  {
+    absl::ReaderMutexLock lock(&hot_mu_);
+    for (const auto& [tenant, unused] : hot_) tenants.push_back(tenant);
+  }
   bool repopulate_failed = false;
-  for (auto& [tenant, keys] : work) {
+  for (const std::string& tenant : tenants) {
     std::shared_ptr<TenantModel> model = feeds_->Find(tenant);
     if (model == nullptr || !model->ready()) continue;
     TenantRefresh& r = refreshed_[tenant];
@@ -265,14 +288,27 @@ void AggregateSource::RefreshOnce() {
     if (!repopulate && (!changed || now - r.at < options_.refresh_interval)) continue;
     r.generation = version.generation;
     r.at = now;
+    // Only a changed tenant's hot keys are copied out.
+    std::vector<std::pair<AggregateKey, absl::Time>> keys;
+    {
+      absl::ReaderMutexLock lock(&hot_mu_);
+      auto t = hot_.find(tenant);
+      if (t == hot_.end()) continue;
+      for (const auto& [unused, hot] : t->second) {
+        const absl::Time read =
+            absl::FromUnixMicros(hot->last_read_micros.load(std::memory_order_relaxed));
+        if (now - read <= options_.hot_window) keys.emplace_back(hot->key, read);
+      }
+    }
+    const std::string stamp = Stamp(version);
     for (const auto& [key, last_read] : keys) {
       if (stop_.HasBeenNotified()) return;
       const std::string cache_key = key.CacheKey();
       auto current = memory_.Find(tenant, cache_key, version.generation, now);
       if (current != nullptr) {
         // Current already (read since the change, or taken from a peer).
-        if (repopulate && !Stamp(version).empty() && current->generation == version.generation) {
-          if (redis_->Put(tenant, key, Stamp(version), *current, last_read)) {
+        if (repopulate && !stamp.empty()) {
+          if (redis_->Put(tenant, key, stamp, *current, last_read)) {
             repopulated_->Increment();
           } else {
             repopulate_failed = true;
@@ -282,7 +318,7 @@ void AggregateSource::RefreshOnce() {
       }
       if (redis_ != nullptr) {
         RedisCache::Lookup lookup;
-        if (auto stored = redis_->Find(tenant, key, Stamp(version), now, &lookup)) {
+        if (auto stored = redis_->Find(tenant, key, stamp, now, &lookup)) {
           auto copy = std::make_shared<Aggregate>(*stored);
           copy->generation = version.generation;
           memory_.Put(tenant, cache_key, copy);
@@ -291,12 +327,12 @@ void AggregateSource::RefreshOnce() {
         }
       }
       absl::Status error;
-      std::string stamp;
-      auto computed = Compute(*model, key, &error, &stamp);
+      std::string computed_stamp;
+      auto computed = Compute(*model, key, &error, &computed_stamp);
       if (computed == nullptr) continue;  // the subject went away; its readers learn it
       refreshed_count_->Increment();
-      if (redis_ != nullptr && !stamp.empty() &&
-          !redis_->Put(tenant, key, stamp, *computed, last_read)) {
+      if (redis_ != nullptr && !computed_stamp.empty() &&
+          !redis_->Put(tenant, key, computed_stamp, *computed, last_read)) {
         repopulate_failed = true;
       }
     }

@@ -55,10 +55,12 @@ class AggregateSource {
 
   // From memory only, never blocking on I/O (for the gRPC thread); null if not there.
   std::shared_ptr<const Aggregate> FromMemory(TenantModel& model, const AggregateKey& key);
-  // Memory, then Redis, then computed; `source` says which.
+  // Memory, then Redis (unless `use_redis` is false: for callers holding a lock others wait on),
+  // then computed; `source` says which. Only aggregates that exist become hot.
   absl::StatusOr<std::shared_ptr<const Aggregate>> Current(TenantModel& model,
                                                            const AggregateKey& key,
-                                                           v1::ValueSource* source);
+                                                           v1::ValueSource* source,
+                                                           bool use_redis = true);
 
   // A replica wrote an aggregate to Redis (from the subscriber's thread).
   void OnAnnouncement(const Announcement& announcement);
@@ -96,6 +98,10 @@ class AggregateSource {
   // configuration; empty when the digest is not known.
   std::string Stamp(const TenantModel::Version& version) const;
   void Run();
+  // Writes what reads computed: the latest value per aggregate, if still young enough.
+  void WriteQueued(absl::Time now);
+  // Drops aggregates not read within the hot window (at most once a second).
+  void SweepCold(absl::Time now);
   // One pass: queued writes, then the hot aggregates of changed tenants (all of them when
   // repopulating).
   void RefreshOnce();
@@ -110,12 +116,14 @@ class AggregateSource {
   // tenant -> cache key -> hot aggregate
   absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, std::unique_ptr<Hot>>> hot_
       ABSL_GUARDED_BY(hot_mu_);
+  size_t hot_count_ ABSL_GUARDED_BY(hot_mu_) = 0;
 
   absl::Mutex writes_mu_;
   std::deque<Write> writes_ ABSL_GUARDED_BY(writes_mu_);
 
   // Only the refresh thread touches these.
   absl::flat_hash_map<std::string, TenantRefresh> refreshed_;
+  absl::Time last_sweep_ = absl::InfinitePast();
 
   std::atomic<bool> repopulate_{false};
   absl::Notification stop_;

@@ -88,6 +88,10 @@ std::shared_ptr<const Aggregate> DecodeAggregateFields(const AggregateKey& key,
   auto value = NewAggregateMessage(key.kind);
   bool has_value = false;
   bool has_time = false;
+  // The PRIVATE lists must be there (possibly empty): a hash without them must not name every
+  // child to every reader.
+  bool has_private = false;
+  bool has_private_children = false;
   stamp->clear();
   auto ids = [](const std::string& joined) {
     return joined.empty() ? std::vector<std::string>{}
@@ -108,13 +112,24 @@ std::shared_ptr<const Aggregate> DecodeAggregateFields(const AggregateKey& key,
       has_value = true;
     } else if (field == kPrivate) {
       aggregate->private_objectives = ids(v);
+      has_private = true;
     } else if (field == kPrivateChildren) {
       aggregate->private_children = ids(v);
+      has_private_children = true;
     }
   }
-  if (!has_value || !has_time || stamp->empty()) return nullptr;
+  if (!has_value || !has_time || !has_private || !has_private_children || stamp->empty()) {
+    return nullptr;
+  }
   aggregate->value = std::move(value);
   return aggregate;
+}
+
+bool RedisCache::LostContent() {
+  // A key every replica sets and none deletes: gone means Redis started empty since.
+  auto reply = writes_->Command({"SET", "okr:analytics:present", "1", "NX"});
+  if (!reply.ok() || reply->is_error()) return true;
+  return reply->IsOk();  // OK: it was missing; nil: still there
 }
 
 bool RedisCache::available() const {

@@ -75,6 +75,9 @@ class RedisCache {
 
   // Not skipping Redis after a fault.
   bool available() const;
+  // Whether Redis lost what it held since it was last asked (it restarted empty, or this is the
+  // first time); true when it cannot tell.
+  bool LostContent();
 
  private:
   // Whether Redis may be tried now; counts a skip as an error of `op` otherwise.

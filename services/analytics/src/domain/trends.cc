@@ -20,8 +20,9 @@ TrendValues ValuesOf(const GoalFigures& goals, const EngagementFigures& engageme
   return v;
 }
 
-TrendValues ScopeValues(const TenantState& state, const Scope& scope, absl::Time at,
-                        const FiguresConfig& config) {
+std::optional<TrendValues> ScopeValues(const TenantState& state, const Scope& scope, absl::Time at,
+                                       const FiguresConfig& config) {
+  if (scope.objectives.empty()) return std::nullopt;
   return ValuesOf(SummarizeGoals(state, scope, at, config),
                   SummarizeEngagement(state, scope, at, config));
 }
@@ -36,19 +37,21 @@ std::string ObjectiveScopeKey(const std::string& objective) {
   return absl::StrCat("objective:", objective);
 }
 
-TrendValues CycleValues(const TenantState& state, const std::string& cycle, absl::Time at,
-                        const FiguresConfig& config) {
+std::optional<TrendValues> CycleValues(const TenantState& state, const std::string& cycle,
+                                       absl::Time at, const FiguresConfig& config) {
   return ScopeValues(state, CycleScope(state, cycle), at, config);
 }
 
-TrendValues TeamValues(const TenantState& state, const std::string& team, const std::string& cycle,
-                       bool include_sub_teams, absl::Time at, const FiguresConfig& config) {
+std::optional<TrendValues> TeamValues(const TenantState& state, const std::string& team,
+                                      const std::string& cycle, bool include_sub_teams,
+                                      absl::Time at, const FiguresConfig& config) {
   return ScopeValues(state, TeamScope(state, team, cycle, include_sub_teams), at, config);
 }
 
 TrendValues ObjectiveValues(const TenantState& state, const ObjectiveFact& root, absl::Time at,
                             const FiguresConfig& config) {
-  TrendValues v = ScopeValues(state, SubtreeScope(state, root), at, config);
+  // The root is in its own subtree unless archived; an archived root still has its progress.
+  TrendValues v = ScopeValues(state, SubtreeScope(state, root), at, config).value_or(TrendValues{});
   v.progress = root.progress;
   return v;
 }
@@ -56,11 +59,12 @@ TrendValues ObjectiveValues(const TenantState& state, const ObjectiveFact& root,
 std::vector<ScopePoint> CyclePoints(const TenantState& state, const std::string& cycle,
                                     absl::Time at, const FiguresConfig& config) {
   std::vector<ScopePoint> out;
-  out.push_back({CycleScopeKey(), CycleValues(state, cycle, at, config)});
+  if (auto v = CycleValues(state, cycle, at, config)) out.push_back({CycleScopeKey(), *v});
   for (const auto& [team, unused] : state.teams()) {
     for (bool sub_teams : {false, true}) {
-      out.push_back(
-          {TeamScopeKey(team, sub_teams), TeamValues(state, team, cycle, sub_teams, at, config)});
+      if (auto v = TeamValues(state, team, cycle, sub_teams, at, config)) {
+        out.push_back({TeamScopeKey(team, sub_teams), *v});
+      }
     }
   }
   for (const std::string& id : state.ObjectivesOfCycle(cycle)) {

@@ -2,6 +2,7 @@
 // one moment (the end of a day for a stored point, now for today's).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,16 +32,18 @@ std::string CycleScopeKey();
 std::string TeamScopeKey(const std::string& team, bool include_sub_teams);
 std::string ObjectiveScopeKey(const std::string& objective);
 
-// The values of one scope at `at`; an objective scope's progress is the root's own roll-up.
-TrendValues CycleValues(const TenantState& state, const std::string& cycle, absl::Time at,
-                        const FiguresConfig& config);
-TrendValues TeamValues(const TenantState& state, const std::string& team, const std::string& cycle,
-                       bool include_sub_teams, absl::Time at, const FiguresConfig& config);
+// The values of one scope at `at`; none when no objective is in scope (a trend has no point
+// there: a missing day is not a zero). An objective scope's progress is the root's own roll-up.
+std::optional<TrendValues> CycleValues(const TenantState& state, const std::string& cycle,
+                                       absl::Time at, const FiguresConfig& config);
+std::optional<TrendValues> TeamValues(const TenantState& state, const std::string& team,
+                                      const std::string& cycle, bool include_sub_teams,
+                                      absl::Time at, const FiguresConfig& config);
 TrendValues ObjectiveValues(const TenantState& state, const ObjectiveFact& root, absl::Time at,
                             const FiguresConfig& config);
 
-// Every scope of `cycle`: the cycle, each team with and without its sub-teams, each objective of
-// the cycle that is not archived.
+// Every scope of `cycle` with objectives in it: the cycle, each team with and without its
+// sub-teams, each objective of the cycle that is not archived.
 std::vector<ScopePoint> CyclePoints(const TenantState& state, const std::string& cycle,
                                     absl::Time at, const FiguresConfig& config);
 

@@ -129,7 +129,8 @@ absl::StatusOr<std::vector<FactOp>> SnapshotFeedback(const std::shared_ptr<grpc:
 namespace {
 
 void AppendNode(const goals::v1::ObjectiveNode& node, std::vector<FactOp>& puts) {
-  puts.push_back(PutOf(node.objective()));
+  // A service identity reads every objective; a redacted node (no name) cannot be a fact.
+  if (!node.redacted() && !node.objective().name().empty()) puts.push_back(PutOf(node.objective()));
   for (const auto& kr : node.key_results()) {
     puts.push_back(PutOf(kr.key_result()));
     for (const auto& child : kr.children()) AppendNode(child, puts);

@@ -14,7 +14,10 @@ absl::Status TenantModel::Apply(const std::vector<FactOp>& ops) {
   absl::Status s = ApplyOps(*state_, ops);
   digest_.Apply(ops);
   absl::MutexLock version(&version_mu_);
-  stamp_ = digest_.Stamp();
+  // After a fact that did not parse the state lacks what the digest names: no stamp, so nothing
+  // is shared until a rebuild.
+  if (!s.ok()) broken_ = true;
+  stamp_ = broken_ ? "" : digest_.Stamp();
   generation_.fetch_add(1, std::memory_order_acq_rel);
   return s;
 }
@@ -24,6 +27,7 @@ void TenantModel::Swap(std::unique_ptr<TenantState> state, FactsDigest digest) {
   state_ = std::move(state);
   digest_ = std::move(digest);
   absl::MutexLock version(&version_mu_);
+  broken_ = false;
   stamp_ = digest_.Stamp();
   generation_.fetch_add(1, std::memory_order_acq_rel);
 }

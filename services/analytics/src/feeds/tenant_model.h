@@ -66,6 +66,7 @@ class TenantModel {
   std::atomic<int64_t> generation_{0};
   mutable absl::Mutex version_mu_;
   std::string stamp_ ABSL_GUARDED_BY(version_mu_);
+  bool broken_ ABSL_GUARDED_BY(version_mu_) = false;
   std::atomic<bool> ready_{false};
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "okr/common/logging/log.h"
 #include "services/analytics/src/domain/trends.h"
@@ -71,33 +72,41 @@ absl::Status TrendKeeper::FillCycle(const std::string& tenant, TenantModel& mode
   const absl::CivilDay first = std::max(DayOf(cycle.utc_begin), today - options_.backfill_days);
   const absl::CivilDay last = std::min(DayOf(cycle.utc_end - absl::Nanoseconds(1)), today - 1);
   if (last < first) return absl::OkStatus();
-  auto done = store_->Days(tenant, cycle.id, first, last);
-  if (!done.ok()) return done.status();
-  size_t next_done = 0;
-  for (absl::CivilDay day = first; day <= last; ++day) {
-    if (next_done < done->size() && (*done)[next_done] == day) {
-      ++next_done;
-      continue;
-    }
+  auto stored = store_->Days(tenant, cycle.id, first, last);
+  if (!stored.ok()) return stored.status();
+  const absl::flat_hash_set<absl::CivilDay> done(stored->begin(), stored->end());
+  // Newest first: the day that just ended comes before a long backfill, and a day goals cannot
+  // answer for does not hold back the others (it is tried again on the next pass).
+  absl::Status first_error;
+  for (absl::CivilDay day = last; day >= first; --day) {
+    if (done.contains(day)) continue;
     if (stop_.HasBeenNotified()) return absl::OkStatus();
-    const absl::Time end_of_day = StartOf(day + 1);
-    auto token = tokens_->For(tenant);
-    if (!token.ok()) return token.status();
-    auto puts = SnapshotCycleAsOf(options_.goals, *token, cycle.id, end_of_day, options_.snapshot);
-    if (!puts.ok()) return puts.status();
-    // The tenant as it is now (people, teams, cycles), with the cycle's objectives and key
-    // results as they were at the end of the day.
-    auto state = model.Read([](const TenantState& s) { return std::make_unique<TenantState>(s); });
-    const TenantState::Ids current = state->ObjectivesOfCycle(cycle.id);  // a copy
-    for (const std::string& id : current) state->RemoveObjective(id);
-    if (absl::Status s = ApplyOps(*state, *puts); !s.ok()) return s;
-    if (absl::Status s = store_->SaveDay(
-            tenant, cycle.id, day, CyclePoints(*state, cycle.id, end_of_day, options_.figures));
-        !s.ok()) {
-      return s;
+    absl::Status s = FillDay(tenant, model, cycle, day);
+    if (s.ok()) {
+      days_written_->Increment();
+    } else if (first_error.ok()) {
+      first_error = s;
     }
-    days_written_->Increment();
   }
+  return first_error;
+}
+
+absl::Status TrendKeeper::FillDay(const std::string& tenant, TenantModel& model,
+                                  const CycleFact& cycle, absl::CivilDay day) {
+  // The last moment of the day (as-of includes check-ins recorded at that instant).
+  const absl::Time end_of_day = StartOf(day + 1) - absl::Microseconds(1);
+  auto token = tokens_->For(tenant);
+  if (!token.ok()) return token.status();
+  auto puts = SnapshotCycleAsOf(options_.goals, *token, cycle.id, end_of_day, options_.snapshot);
+  if (!puts.ok()) return puts.status();
+  // The tenant as it is now (people, teams, cycles), with the cycle's objectives and key results
+  // as they were at the end of the day.
+  auto state = model.Read([](const TenantState& s) { return std::make_unique<TenantState>(s); });
+  const TenantState::Ids current = state->ObjectivesOfCycle(cycle.id);  // a copy
+  for (const std::string& id : current) state->RemoveObjective(id);
+  if (absl::Status s = ApplyOps(*state, *puts); !s.ok()) return s;
+  return store_->SaveDay(tenant, cycle.id, day,
+                         CyclePoints(*state, cycle.id, end_of_day, options_.figures));
   return absl::OkStatus();
 }
 

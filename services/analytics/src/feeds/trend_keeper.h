@@ -45,8 +45,11 @@ class TrendKeeper {
   void RunOnce();
 
  private:
-  // Writes the missing days of one cycle; stops at the first failure (retried next pass).
+  // Writes the missing days of one cycle, newest first; returns the first failure (those days
+  // are tried again on the next pass).
   absl::Status FillCycle(const std::string& tenant, TenantModel& model, const CycleFact& cycle);
+  absl::Status FillDay(const std::string& tenant, TenantModel& model, const CycleFact& cycle,
+                       absl::CivilDay day);
 
   TenantFeeds* feeds_;
   TrendStore* store_;
