@@ -338,7 +338,7 @@ TEST_F(AnalyticsRebuildTest, FeedStreamsCutAtRandomCountNothingTwice) {
   const int64_t reconnects = (*goals_proxy)->accepted() + (*feedback_proxy)->accepted() - connected;
   std::cout << "[          ] " << reconnects
             << " feed reconnections after cuts during the writes\n";
-  EXPECT_GT(reconnects, 10);
+  EXPECT_GE(reconnects, 3);  // each after a reconnect backoff (100 ms and up)
   ExpectEqualToRebuild(*stub, own.get());
 }
 

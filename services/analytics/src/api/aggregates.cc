@@ -197,8 +197,16 @@ void ServeAggregate(const Aggregate& aggregate, const TenantState& state, const 
     cycle->mutable_goals()->set_hidden_objective_count(hidden_count);
   } else if (auto* rollup = dynamic_cast<v1::ObjectiveRollup*>(&out)) {
     rollup->mutable_subtree()->set_hidden_objective_count(hidden_count);
-    const absl::flat_hash_set<std::string> unseen = hidden(aggregate.private_children);
+    absl::flat_hash_set<std::string> unseen = hidden(aggregate.private_children);
     auto* children = rollup->mutable_children();
+    // A child made PRIVATE after the aggregate was computed is judged on today's facts too.
+    if (!reader.admin && !reader.service) {
+      for (const auto& child : *children) {
+        const std::string id = child.objective().substr(child.objective().rfind('/') + 1);
+        const ObjectiveFact* o = state.FindObjective(id);
+        if (o != nullptr && !MaySeeObjective(state, reader, *o)) unseen.insert(id);
+      }
+    }
     if (!unseen.empty()) {
       int kept = 0;
       for (int i = 0; i < children->size(); ++i) {
