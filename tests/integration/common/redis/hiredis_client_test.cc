@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/integration/common/redis/real_redis_test.h"
 #include "tests/support/redis_server.h"
 
 namespace okr::common {
@@ -19,7 +20,6 @@ namespace {
 using test_support::RedisServer;
 using ::testing::HasSubstr;
 
-constexpr absl::Duration kCommandTimeout = absl::Milliseconds(200);
 // Slack for a loaded two-core machine on top of a timeout.
 constexpr absl::Duration kSlack = absl::Milliseconds(300);
 
@@ -27,24 +27,8 @@ void ReportTiming(const std::string& what, absl::Duration d) {
   std::cout << "[timing] " << what << ": " << absl::FormatDuration(d) << std::endl;
 }
 
-class HiredisClientIntegrationTest : public ::testing::Test {
+class HiredisClientIntegrationTest : public RealRedisTest {
  protected:
-  void SetUp() override {
-    absl::StatusOr<std::unique_ptr<RedisServer>> server = RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-  }
-
-  RedisOptions Options() const {
-    RedisOptions options;
-    options.port = server_->port();
-    options.connect_timeout = absl::Milliseconds(200);
-    options.command_timeout = kCommandTimeout;
-    options.initial_backoff = absl::Milliseconds(20);
-    options.max_backoff = absl::Milliseconds(200);
-    return options;
-  }
-
   static RedisReply Run(RedisClient& client, std::vector<std::string> args) {
     absl::StatusOr<RedisReply> reply = client.Command(std::move(args));
     EXPECT_TRUE(reply.ok()) << reply.status();
@@ -63,8 +47,6 @@ class HiredisClientIntegrationTest : public ::testing::Test {
     }
     return absl::DeadlineExceededError(absl::StrCat("still failing: ", last.message()));
   }
-
-  std::unique_ptr<RedisServer> server_;
 };
 
 TEST_F(HiredisClientIntegrationTest, CommandsReachTheServer) {

@@ -17,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "okr/common/redis/hiredis_client.h"
+#include "tests/integration/common/redis/real_redis_test.h"
 #include "tests/support/redis_server.h"
 
 namespace okr::common {
@@ -69,24 +70,8 @@ class Inbox {
   std::vector<Message> messages_ ABSL_GUARDED_BY(mu_);
 };
 
-class RedisSubscriberIntegrationTest : public ::testing::Test {
+class RedisSubscriberIntegrationTest : public RealRedisTest {
  protected:
-  void SetUp() override {
-    absl::StatusOr<std::unique_ptr<RedisServer>> server = RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-  }
-
-  RedisOptions Options() const {
-    RedisOptions options;
-    options.port = server_->port();
-    options.connect_timeout = absl::Milliseconds(200);
-    options.command_timeout = absl::Milliseconds(200);
-    options.initial_backoff = absl::Milliseconds(20);
-    options.max_backoff = absl::Milliseconds(200);
-    return options;
-  }
-
   // PUBLISH over a fresh connection (so a restarted server needs no reconnect handling here);
   // returns how many subscribers received it, -1 on failure.
   int64_t Publish(const std::string& channel, const std::string& message) const {
@@ -112,7 +97,6 @@ class RedisSubscriberIntegrationTest : public ::testing::Test {
     });
   }
 
-  std::unique_ptr<RedisServer> server_;
   Inbox inbox_;
   std::atomic<int> on_subscribed_{0};
 };
