@@ -407,8 +407,10 @@ absl::StatusOr<Page<CycleRecord>> GoalsStore::ListCycles(const CycleFilter& filt
   if (!after.empty()) {
     auto parts = SplitPosition(after, 2);
     if (!parts.ok()) return parts.status();
-    absl::StrAppend(&sql, " AND (start_date < ? OR (start_date = ? AND id > ?))");
-    params.insert(params.end(), {(*parts)[0], (*parts)[0], (*parts)[1]});
+    // The leading `start_date <= ?` lets SQLite seek the index (it cannot from the OR alone).
+    absl::StrAppend(&sql,
+                    " AND start_date <= ? AND (start_date < ? OR (start_date = ? AND id > ?))");
+    params.insert(params.end(), {(*parts)[0], (*parts)[0], (*parts)[0], (*parts)[1]});
   }
   if (filter.state) {
     absl::StrAppend(&sql, " AND state = ?");
@@ -610,9 +612,10 @@ absl::StatusOr<Page<ObjectiveRecord>> GoalsStore::ListObjectives(const Objective
     std::vector<SqlValue> params = filter_params;
     std::string sql =
         absl::StrCat("SELECT ", kObjectiveColumns, " FROM goal_objectives WHERE ", where,
-                     " AND (create_time_us > ? OR (create_time_us = ? AND id > ?)) "
-                     "ORDER BY create_time_us, id LIMIT ?");
-    params.insert(params.end(), {after_us, after_us, after_id, chunk});
+                     // A row value seeks the index to the position; the equivalent OR of
+                     // comparisons made SQLite scan from the first row (quadratic paging).
+                     " AND (create_time_us, id) > (?, ?) ORDER BY create_time_us, id LIMIT ?");
+    params.insert(params.end(), {after_us, after_id, chunk});
     auto rows = QueryRecords<ObjectiveRecord>(session_, sql, params, &ObjectiveFromRow0);
     if (!rows.ok()) return rows.status();
     for (ObjectiveRecord& o : *rows) {
@@ -778,12 +781,9 @@ absl::StatusOr<Page<KeyResultRecord>> GoalsStore::ListKeyResults(const KeyResult
     std::vector<SqlValue> params = filter_params;
     std::string sql = absl::StrCat(
         "SELECT ", Prefixed(kKeyResultColumns, "k"), " FROM ", from, " WHERE ", where,
-        " AND (k.objective_create_time_us > ? OR (k.objective_create_time_us = ? AND "
-        "(k.objective > ? OR (k.objective = ? AND (k.create_time_us > ? OR (k.create_time_us = ? "
-        "AND k.id > ?)))))) ORDER BY k.objective_create_time_us, k.objective, k.create_time_us, "
-        "k.id LIMIT ?");
-    params.insert(params.end(), {after_obj_us, after_obj_us, after_obj, after_obj, after_us,
-                                 after_us, after_id, chunk});
+        " AND (k.objective_create_time_us, k.objective, k.create_time_us, k.id) > (?, ?, ?, ?) "
+        "ORDER BY k.objective_create_time_us, k.objective, k.create_time_us, k.id LIMIT ?");
+    params.insert(params.end(), {after_obj_us, after_obj, after_us, after_id, chunk});
     auto rows = QueryRecords<KeyResultRecord>(session_, sql, params, &KeyResultFromRow);
     if (!rows.ok()) return rows.status();
     for (KeyResultRecord& k : *rows) {
@@ -874,8 +874,10 @@ absl::StatusOr<Page<CheckInRecord>> GoalsStore::ListCheckIns(std::string_view ke
     if (!parts.ok()) return parts.status();
     auto us = PositionMicros((*parts)[0]);
     if (!us.ok()) return us.status();
-    absl::StrAppend(&sql, " AND (create_time_us < ? OR (create_time_us = ? AND id > ?))");
-    params.insert(params.end(), {*us, *us, (*parts)[1]});
+    absl::StrAppend(&sql,
+                    " AND create_time_us <= ? AND (create_time_us < ? OR (create_time_us = ? AND "
+                    "id > ?))");
+    params.insert(params.end(), {*us, *us, *us, (*parts)[1]});
   }
   if (filter.source) {
     absl::StrAppend(&sql, " AND source = ?");

@@ -237,8 +237,7 @@ absl::StatusOr<std::vector<OneOnOne>> OneOnOneStore::List(const OneOnOneQuery& q
   if (!q.report.empty()) add("o.report = ?", q.report);
   if (q.overdue_at.has_value()) add("o.next_due_us < ?", absl::ToUnixMicros(*q.overdue_at));
   if (q.after.has_value()) {
-    add("(o.create_time_us > ? OR (o.create_time_us = ? AND o.id > ?))", q.after->create_time_us);
-    params.push_back(q.after->create_time_us);
+    add("(o.create_time_us, o.id) > (?, ?)", q.after->create_time_us);
     params.push_back(q.after->id);
   }
   absl::StrAppend(&sql, " ORDER BY o.create_time_us, o.id LIMIT ?");

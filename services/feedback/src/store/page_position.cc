@@ -9,8 +9,7 @@ namespace okr::feedback {
 void AppendNewestFirstPage(std::string& sql, std::vector<common::SqlValue>& params,
                            const std::optional<PagePosition>& after, int limit) {
   if (after.has_value()) {
-    absl::StrAppend(&sql, " AND (create_time_us < ? OR (create_time_us = ? AND id < ?))");
-    params.push_back(after->create_time_us);
+    absl::StrAppend(&sql, " AND (create_time_us, id) < (?, ?)");
     params.push_back(after->create_time_us);
     params.push_back(after->id);
   }
