@@ -6,7 +6,6 @@
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 
 namespace okr::common {
 namespace {
@@ -21,15 +20,18 @@ bool IsLowerHex(std::string_view s, size_t length) {
 
 bool AllZero(std::string_view s) { return s.find_first_not_of('0') == std::string_view::npos; }
 
+// Lowercase hex digits from a per-thread generator (one per call: request, trace and span ids).
 std::string RandomHex(size_t digits) {
+  static constexpr char kHex[] = "0123456789abcdef";
   thread_local absl::BitGen gen;
-  std::string out;
+  std::string out(digits, '0');
   do {
-    out.clear();
-    while (out.size() < digits) {
-      absl::StrAppend(&out, absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen)));
+    uint64_t bits = 0;
+    for (size_t i = 0; i < digits; ++i) {
+      if (i % 16 == 0) bits = absl::Uniform<uint64_t>(gen);
+      out[i] = kHex[bits & 0xf];
+      bits >>= 4;
     }
-    out.resize(digits);
   } while (AllZero(out));
   return out;
 }
@@ -138,6 +140,10 @@ nlohmann::json LogRecord(std::string_view msg, const nlohmann::json& fields,
     for (const auto& [key, value] : fields.items()) record[key] = value;
   }
   return record;
+}
+
+bool LogEnabled(spdlog::level::level_enum level) {
+  return spdlog::default_logger_raw()->should_log(level);
 }
 
 void Log(spdlog::level::level_enum level, std::string_view msg, const nlohmann::json& fields,

@@ -38,7 +38,8 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
       methods->GetSendInitialMetadata()->emplace(kRequestIdHeader, request_.request_id);
     }
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) &&
+        LogEnabled(spdlog::level::info)) {
       const grpc::Status status = methods->GetSendStatus();
       const std::chrono::duration<double, std::milli> elapsed =
           std::chrono::steady_clock::now() - start_;
@@ -67,13 +68,20 @@ grpc::experimental::Interceptor* AccessLogInterceptorFactory::CreateServerInterc
 
 RequestContext RequestContextFor(const grpc::ServerContextBase& context) {
   const auto& metadata = context.client_metadata();
-  RequestContext out =
-      MakeRequestContext(Find(metadata, kRequestIdHeader), Find(metadata, kTraceparentHeader));
-  // The interceptor's trace and span are the call's (MakeRequestContext starts a new span).
+  // The interceptor's request id, trace and span are the call's: taken as they are, without
+  // drawing new ones (MakeRequestContext would start a new span).
   std::string_view server_trace = Find(metadata, kServerTraceHeader);
-  if (server_trace.size() == 32 + 1 + 16) {
+  std::string_view request_id = Find(metadata, kRequestIdHeader);
+  RequestContext out;
+  if (server_trace.size() == 32 + 1 + 16 && server_trace[32] == '-' && !request_id.empty()) {
+    out.request_id = std::string(request_id);
     out.trace_id = std::string(server_trace.substr(0, 32));
     out.span_id = std::string(server_trace.substr(33));
+    if (auto parent = ParseTraceparent(Find(metadata, kTraceparentHeader))) {
+      out.parent_span_id = std::move(parent->parent_id);
+    }
+  } else {
+    out = MakeRequestContext(request_id, Find(metadata, kTraceparentHeader));
   }
   out.peer = context.peer();
   return out;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <thread>
 
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "okr/common/auth/jwt_verifier.h"
@@ -46,6 +47,8 @@ class TestGoalsService final : public goals::v1::GoalsService::CallbackService {
       response->set_name(request->name());
       response->set_title(call.principal.tenant + "/" + call.principal.subject + "/" +
                           call.request.request_id);
+      response->set_description(call.request.trace_id + "/" + call.request.parent_span_id + "/" +
+                                call.request.span_id);
       return absl::OkStatus();
     });
   }
@@ -216,6 +219,35 @@ TEST_F(ServerKitTest, MissingRequestIdIsGeneratedAndSeenByTheHandler) {
   const std::string id(echoed->second.data(), echoed->second.size());
   EXPECT_EQ(id.size(), 36u);
   EXPECT_EQ(objective.title(), "acme/alice/" + id);
+}
+
+TEST_F(ServerKitTest, HandlerSeesTheCallersTraceAndOneNewSpanPerCall) {
+  auto trace_of = [&](const std::string& traceparent) {
+    grpc::ClientContext context;
+    Authorize(context);
+    if (!traceparent.empty()) context.AddMetadata("traceparent", traceparent);
+    goals::v1::Objective objective;
+    EXPECT_TRUE(stub_->GetObjective(&context, goals::v1::GetObjectiveRequest(), &objective).ok());
+    return std::vector<std::string>(absl::StrSplit(objective.description(), '/'));
+  };
+  const std::string parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  const auto first = trace_of(parent);
+  const auto second = trace_of(parent);
+  ASSERT_EQ(first.size(), 3u);
+  ASSERT_EQ(second.size(), 3u);
+  EXPECT_EQ(first[0], "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(first[1], "00f067aa0ba902b7");
+  EXPECT_EQ(first[2].size(), 16u);
+  EXPECT_EQ(first[2].find_first_not_of("0123456789abcdef"), std::string::npos) << first[2];
+  EXPECT_NE(first[2], first[1]);
+  EXPECT_NE(first[2], second[2]);  // Each call is its own span.
+  const auto fresh = trace_of("");
+  ASSERT_EQ(fresh.size(), 3u);
+  EXPECT_EQ(fresh[0].size(), 32u);
+  EXPECT_EQ(fresh[0].find_first_not_of("0123456789abcdef"), std::string::npos) << fresh[0];
+  EXPECT_NE(fresh[0], first[0]);
+  EXPECT_TRUE(fresh[1].empty());
+  EXPECT_EQ(fresh[2].size(), 16u);
 }
 
 TEST_F(ServerKitTest, CallsWithoutValidTokenAreUnauthenticated) {

@@ -55,6 +55,9 @@ std::optional<spdlog::level::level_enum> ParseLogLevel(std::string_view name);
 void Log(spdlog::level::level_enum level, std::string_view msg,
          const nlohmann::json& fields = nullptr, const RequestContext* request = nullptr);
 
+// Whether Log at `level` writes anything (callers skip building fields that would be dropped).
+bool LogEnabled(spdlog::level::level_enum level);
+
 // The JSON object Log would write after ts/level/service (exposed for tests).
 nlohmann::json LogRecord(std::string_view msg, const nlohmann::json& fields,
                          const RequestContext* request);
