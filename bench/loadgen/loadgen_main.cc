@@ -3,6 +3,8 @@
 // and latency measured after a warm-up.
 //   okr-loadgen --target 127.0.0.1:50051 --method okr.goals.v1.GoalsService/GetObjective
 //     --request 'name: "objectives/abc"' --token "$JWT" --concurrency 64 --duration 10s
+// With --rate it is an open-loop generator instead: calls start on a fixed schedule, and latency
+// counts from each call's scheduled start.
 // GCC 12 at -O2 reports a false -Wnull-dereference where gRPC's completion-queue unary call
 // places its operations in the call arena (grpcpp/impl/call_op_set.h).
 #pragma GCC diagnostic push
@@ -56,6 +58,7 @@ struct Config {
   int channels = 1;
   int threads = 1;
   int server_pid = 0;
+  double rate = 0;  // Calls per second over all threads; 0: closed loop.
   absl::Duration duration = absl::Seconds(10);
   absl::Duration warmup = absl::Seconds(2);
   absl::Duration call_timeout = absl::Seconds(10);
@@ -69,6 +72,7 @@ struct Plan {
   std::vector<std::unique_ptr<grpc::GenericStub>> stubs;  // One per channel.
   std::string authorization;
   std::chrono::nanoseconds call_timeout{};
+  double rate_per_worker = 0;  // 0: closed loop.
   Clock::time_point measure_start;
   Clock::time_point measure_end;
 };
@@ -77,6 +81,7 @@ struct Plan {
 struct Tally {
   std::vector<uint32_t> latencies_us;  // Successful calls only.
   int64_t errors = 0;
+  int64_t skipped = 0;  // Paced calls due in the window but not sent: the in-flight cap was full.
   std::map<std::string, int64_t> error_codes;
   std::string first_error;
   std::size_t response_bytes = 0;  // The size of the first successful response.
@@ -96,14 +101,22 @@ std::string Flatten(const grpc::ByteBuffer& buffer) {
 // completed call is replaced at once until the window ends.
 class Worker {
  public:
-  Worker(const Plan* plan, std::vector<int> slot_channels, std::size_t first_request)
-      : plan_(plan), slot_channels_(std::move(slot_channels)), next_request_(first_request) {}
+  Worker(const Plan* plan, std::vector<int> slot_channels, std::size_t first_request,
+         Clock::duration phase)
+      : plan_(plan),
+        slot_channels_(std::move(slot_channels)),
+        next_request_(first_request),
+        phase_(phase) {}
 
   void Run() {
+    if (plan_->rate_per_worker > 0) {
+      RunPaced();
+      return;
+    }
     const auto window = plan_->measure_end - plan_->measure_start;
     tally_.latencies_us.reserve(static_cast<std::size_t>(
         std::chrono::duration_cast<std::chrono::seconds>(window).count() * 20000 + 1024));
-    for (int channel : slot_channels_) Start(channel);
+    for (int channel : slot_channels_) Start(channel, Clock::now());
     void* tag = nullptr;
     bool ok = false;
     while (in_flight_ > 0 && queue_.Next(&tag, &ok)) {
@@ -111,7 +124,49 @@ class Worker {
       --in_flight_;
       const Clock::time_point now = Clock::now();
       if (now >= plan_->measure_start && now < plan_->measure_end) Record(*call, now);
-      if (now < plan_->measure_end) Start(call->channel);
+      if (now < plan_->measure_end) Start(call->channel, Clock::now());
+    }
+    queue_.Shutdown();
+    while (queue_.Next(&tag, &ok)) {
+    }
+  }
+
+  // Open loop: this worker's share of --rate starts on a fixed schedule whatever the answers do,
+  // with at most its share of --concurrency in flight (a call due beyond that is not sent, and
+  // counted as skipped). Latency counts from the scheduled start, so a stall of the client or the
+  // server shows in it instead of lowering the rate (no coordinated omission).
+  void RunPaced() {
+    const auto interval = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(1.0 / plan_->rate_per_worker));
+    const std::size_t max_in_flight = slot_channels_.size();
+    Clock::time_point next = Clock::now() + phase_;
+    std::size_t turn = 0;
+    void* tag = nullptr;
+    bool ok = false;
+    while (true) {
+      Clock::time_point now = Clock::now();
+      while (next <= now && next < plan_->measure_end) {
+        if (static_cast<std::size_t>(in_flight_) < max_in_flight) {
+          Start(slot_channels_[turn++ % slot_channels_.size()], next);
+        } else if (next >= plan_->measure_start) {
+          ++tally_.skipped;
+        }
+        next += interval;
+      }
+      const bool scheduled = next < plan_->measure_end;
+      if (!scheduled && in_flight_ == 0) break;
+      // Wake for the next scheduled call or an answer, whichever comes first.
+      const Clock::time_point wake = scheduled ? next : now + std::chrono::seconds(1);
+      const auto deadline =
+          std::chrono::system_clock::now() +
+          std::chrono::duration_cast<std::chrono::system_clock::duration>(wake - now);
+      const grpc::CompletionQueue::NextStatus status = queue_.AsyncNext(&tag, &ok, deadline);
+      if (status == grpc::CompletionQueue::SHUTDOWN) break;
+      if (status != grpc::CompletionQueue::GOT_EVENT) continue;
+      std::unique_ptr<Call> call(static_cast<Call*>(tag));
+      --in_flight_;
+      now = Clock::now();
+      if (now >= plan_->measure_start && now < plan_->measure_end) Record(*call, now);
     }
     queue_.Shutdown();
     while (queue_.Next(&tag, &ok)) {
@@ -130,7 +185,8 @@ class Worker {
     int channel = 0;
   };
 
-  void Start(int channel) {
+  // Starts one call; its latency counts from `start` (now, or its scheduled time when paced).
+  void Start(int channel, Clock::time_point start) {
     auto call = std::make_unique<Call>();
     call->channel = channel;
     call->context.set_deadline(std::chrono::system_clock::now() + plan_->call_timeout);
@@ -139,7 +195,7 @@ class Worker {
     }
     const grpc::ByteBuffer& request = plan_->requests[next_request_ % plan_->requests.size()];
     ++next_request_;
-    call->start = Clock::now();
+    call->start = start;
     call->reader = plan_->stubs[static_cast<std::size_t>(channel)]->PrepareUnaryCall(
         &call->context, plan_->path, request, &queue_);
     call->reader->StartCall();
@@ -179,6 +235,7 @@ class Worker {
   const Plan* plan_;
   std::vector<int> slot_channels_;
   std::size_t next_request_;
+  Clock::duration phase_;  // Paced: this worker's first call starts this long after Run.
   grpc::CompletionQueue queue_;
   int in_flight_ = 0;
   bool response_checked_ = false;
@@ -232,7 +289,10 @@ int Run(int argc, char** argv) {
       "Drives one unary gRPC method with N calls in flight and prints one JSON line:\n"
       "{bench, method, concurrency, calls, errors, qps, p50_us, p99_us, error_codes,\n"
       "response_bytes (of the first answer), ...}.\n"
-      "qps counts successful calls completed in the window after the warm-up; calls counts all.");
+      "qps counts successful calls completed in the window after the warm-up; calls counts all.\n"
+      "With --rate the calls start on a fixed schedule (open loop, at most --concurrency in\n"
+      "flight), latency counts from each call's scheduled start, and the line adds rate and\n"
+      "skipped (calls due while --concurrency calls were in flight, not sent).");
   CLI::App& app = command_line.app();
   bool list_methods = false;
   app.add_flag("--list-methods", list_methods,
@@ -257,6 +317,10 @@ int Run(int argc, char** argv) {
   app.add_option("--server-pid", config.server_pid,
                  "also report this (local) server process's CPU time per call in the window")
       ->check(CLI::PositiveNumber);
+  app.add_option("--rate", config.rate,
+                 "calls per second to start on a fixed schedule (open loop) instead of keeping "
+                 "--concurrency calls in flight; 0 (default): closed loop")
+      ->check(CLI::Range(0.0, 10000000.0));
   common::AddDurationOption(app, "--duration", &config.duration, "measurement window", "");
   common::AddDurationOption(app, "--warmup", &config.warmup, "load before the window, not counted",
                             "");
@@ -320,12 +384,19 @@ int Run(int argc, char** argv) {
   for (int s = 0; s < config.concurrency; ++s) {
     slots[static_cast<std::size_t>(s % threads)].push_back(s % config.channels);
   }
+  plan.rate_per_worker = config.rate / threads;
   std::vector<std::unique_ptr<Worker>> workers;
   for (int t = 0; t < threads; ++t) {
-    // Workers start at different points of the request rotation.
+    // Workers start at different points of the request rotation and, when paced, of the schedule.
+    const Clock::duration phase =
+        plan.rate_per_worker > 0
+            ? std::chrono::duration_cast<Clock::duration>(
+                  std::chrono::duration<double>(static_cast<double>(t) / config.rate))
+            : Clock::duration::zero();
     workers.push_back(std::make_unique<Worker>(
         &plan, slots[static_cast<std::size_t>(t)],
-        plan.requests.size() * static_cast<std::size_t>(t) / static_cast<std::size_t>(threads)));
+        plan.requests.size() * static_cast<std::size_t>(t) / static_cast<std::size_t>(threads),
+        phase));
   }
   plan.measure_start = Clock::now() + absl::ToChronoNanoseconds(config.warmup);
   plan.measure_end = plan.measure_start + absl::ToChronoNanoseconds(config.duration);
@@ -350,6 +421,7 @@ int Run(int argc, char** argv) {
     total.latencies_us.insert(total.latencies_us.end(), tally.latencies_us.begin(),
                               tally.latencies_us.end());
     total.errors += tally.errors;
+    total.skipped += tally.skipped;
     for (const auto& [code, count] : tally.error_codes) total.error_codes[code] += count;
     if (total.first_error.empty()) total.first_error = tally.first_error;
     total.response_bytes = std::max(total.response_bytes, tally.response_bytes);
@@ -378,6 +450,10 @@ int Run(int argc, char** argv) {
   line["requests"] = plan.requests.size();
   line["seconds"] = seconds;
   line["response_bytes"] = total.response_bytes;
+  if (config.rate > 0) {
+    line["rate"] = config.rate;
+    line["skipped"] = total.skipped;
+  }
   const int64_t calls = ok_calls + total.errors;
   auto per_call_us = [calls](const absl::StatusOr<double>& start,
                              const absl::StatusOr<double>& end) -> nlohmann::ordered_json {

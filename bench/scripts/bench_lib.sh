@@ -47,6 +47,9 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int(
 # Reads one numeric field of a flat JSON line: json_number '{"a":1.5}' a -> 1.5.
 json_number() { grep -o "\"$2\":[-0-9.e+]*" <<<"$1" | head -1 | cut -d: -f2; }
 
+# proc_kib <pid> <field>: a /proc/<pid>/status size in KiB, e.g. proc_kib "$pid" VmHWM.
+proc_kib() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+
 # port_open <port>: whether something accepts connections on 127.0.0.1:<port>.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 

@@ -160,8 +160,8 @@ run_memory() {
     --method okr.goals.v1.GoalsService/CreateCheckIn --token "$admin_token" \
     --request-file "$work/create_check_in.txt" --concurrency 32 --duration 5s --warmup 0s
   local restarted_rss restarted_hwm db_kib
-  restarted_rss="$(awk '/^VmRSS:/ { print $2 }' "/proc/$goals_pid/status")"
-  restarted_hwm="$(awk '/^VmHWM:/ { print $2 }' "/proc/$goals_pid/status")"
+  restarted_rss="$(proc_kib "$goals_pid" VmRSS)"
+  restarted_hwm="$(proc_kib "$goals_pid" VmHWM)"
   db_kib="$(du -ck "$work"/goals.db* | tail -1 | cut -f1)"
 
   awk -v objectives="$(json_number "$seed" objectives)" \
