@@ -9,7 +9,6 @@
 namespace okr::common {
 namespace {
 
-using grpc::experimental::InterceptionHookPoints;
 using grpc::experimental::ServerRpcInfo;
 
 const char* TypeName(ServerRpcInfo::Type type) {
@@ -32,45 +31,6 @@ const prometheus::Histogram::BucketBoundaries& Buckets() {
       0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
   return *kBuckets;
 }
-
-class MetricsInterceptor final : public grpc::experimental::Interceptor {
- public:
-  MetricsInterceptor(GrpcServerMetrics* metrics, GrpcServerMetrics::Method* method)
-      : metrics_(metrics), method_(method), start_(std::chrono::steady_clock::now()) {
-    method_->started->Increment();
-  }
-
-  ~MetricsInterceptor() override {
-    // A call that ended without sending a status (peer went away) counts as cancelled.
-    if (!handled_) Finish(static_cast<int>(grpc::StatusCode::CANCELLED));
-  }
-
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
-        methods->GetRecvMessage() != nullptr) {
-      method_->msg_received->Increment();
-    }
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE)) {
-      method_->msg_sent->Increment();
-    }
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
-      Finish(static_cast<int>(methods->GetSendStatus().error_code()));
-    }
-    methods->Proceed();
-  }
-
- private:
-  void Finish(int code) {
-    handled_ = true;
-    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
-    metrics_->Handled(*method_, code, elapsed.count());
-  }
-
-  GrpcServerMetrics* metrics_;
-  GrpcServerMetrics::Method* method_;
-  std::chrono::steady_clock::time_point start_;
-  bool handled_ = false;
-};
 
 }  // namespace
 
@@ -118,51 +78,69 @@ GrpcServerMetrics::GrpcServerMetrics(prometheus::Registry& registry)
 GrpcServerMetrics::Method& GrpcServerMetrics::ForMethod(const std::string& full_method,
                                                         const std::string& type) {
   absl::MutexLock lock(&mu_);
-  auto& slot = methods_[full_method];
-  if (slot == nullptr) {
-    auto [service, method] = SplitFullMethod(full_method);
-    // Calls to methods no service defines carry whatever path the client sent: count them in
-    // one series so a client cannot create series (and memory) without bound.
-    if (service.empty() || google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
-                               service + "." + method) == nullptr) {
-      service = "unknown";
-      method = "unknown";
-    }
-    const prometheus::Labels labels{
-        {"grpc_type", type}, {"grpc_service", service}, {"grpc_method", method}};
-    slot = std::make_unique<Method>(Method{&started_.Add(labels), &msg_received_.Add(labels),
-                                           &msg_sent_.Add(labels), type, service, method});
+  if (auto it = methods_.find(full_method); it != methods_.end()) return *it->second;
+  auto [service, method] = SplitFullMethod(full_method);
+  // Calls to methods no service defines carry whatever path the client sent: count them in one
+  // series so a client cannot create series (and memory) without bound.
+  const bool known =
+      !service.empty() && google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+                              service + "." + method) != nullptr;
+  const std::string key = known ? full_method : absl::StrCat("?", type);
+  if (!known) {
+    if (auto it = methods_.find(key); it != methods_.end()) return *it->second;
+    service = "unknown";
+    method = "unknown";
   }
-  return *slot;
+  const prometheus::Labels labels{
+      {"grpc_type", type}, {"grpc_service", service}, {"grpc_method", method}};
+  auto slot = std::make_unique<Method>(&started_.Add(labels), &msg_received_.Add(labels),
+                                       &msg_sent_.Add(labels), type, service, method);
+  Method& out = *slot;
+  methods_.emplace(key, std::move(slot));
+  return out;
 }
 
-void GrpcServerMetrics::Handled(const Method& method, int code, double seconds) {
-  CodeSeries series;
-  {
+void GrpcServerMetrics::Handled(Method& method, int code, double seconds) {
+  const std::size_t index = code >= 0 && code < static_cast<int>(method.by_code.size())
+                                ? static_cast<std::size_t>(code)
+                                : 2;  // Unknown.
+  const CodeSeries* series = method.by_code[index].load(std::memory_order_acquire);
+  if (series == nullptr) {
     absl::MutexLock lock(&mu_);
-    const std::string key = absl::StrCat(method.service, "/", method.method, "#", code);
-    auto it = by_code_.find(key);
-    if (it == by_code_.end()) {
+    const std::string key =
+        absl::StrCat(method.type, "/", method.service, "/", method.method, "#", index);
+    auto& slot = by_code_[key];
+    if (slot == nullptr) {
       const prometheus::Labels labels{{"grpc_type", method.type},
                                       {"grpc_service", method.service},
                                       {"grpc_method", method.method}};
       prometheus::Labels with_code = labels;
-      with_code["grpc_code"] = GrpcCodeName(code);
-      it = by_code_
-               .emplace(key, CodeSeries{&handled_.Add(with_code),
-                                        &handling_seconds_.Add(labels, Buckets())})
-               .first;
+      with_code["grpc_code"] = GrpcCodeName(static_cast<int>(index));
+      slot = std::make_unique<CodeSeries>(
+          CodeSeries{&handled_.Add(with_code), &handling_seconds_.Add(labels, Buckets())});
     }
-    series = it->second;
+    series = slot.get();
+    method.by_code[index].store(series, std::memory_order_release);
   }
-  series.handled->Increment();
-  series.seconds->Observe(seconds);
+  series->handled->Increment();
+  series->seconds->Observe(seconds);
 }
 
-grpc::experimental::Interceptor* MetricsInterceptorFactory::CreateServerInterceptor(
-    grpc::experimental::ServerRpcInfo* info) {
-  auto& method = metrics_->ForMethod(info->method(), TypeName(info->type()));
-  return new MetricsInterceptor(metrics_, &method);
+CallMetrics::CallMetrics(GrpcServerMetrics* metrics, const ServerRpcInfo& info)
+    : metrics_(metrics),
+      method_(&metrics->ForMethod(info.method(), TypeName(info.type()))),
+      start_(std::chrono::steady_clock::now()) {
+  method_->started->Increment();
+}
+
+CallMetrics::~CallMetrics() {
+  if (!handled_) Finished(static_cast<int>(grpc::StatusCode::CANCELLED));
+}
+
+void CallMetrics::Finished(int code) {
+  handled_ = true;
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
+  metrics_->Handled(*method_, code, elapsed.count());
 }
 
 }  // namespace okr::common

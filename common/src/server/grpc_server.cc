@@ -54,8 +54,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     self->names_.push_back(registration.name);
   }
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
-  creators.push_back(std::make_unique<AccessLogInterceptorFactory>());
-  creators.push_back(std::make_unique<MetricsInterceptorFactory>(self->grpc_metrics_.get()));
+  creators.push_back(std::make_unique<CallInterceptorFactory>(self->grpc_metrics_.get()));
   builder.experimental().SetInterceptorCreators(std::move(creators));
 
   self->server_ = builder.BuildAndStart();

@@ -16,12 +16,21 @@ std::string_view Find(const std::multimap<grpc::string_ref, grpc::string_ref>& m
   return {it->second.data(), it->second.size()};
 }
 
-class AccessLogInterceptor final : public grpc::experimental::Interceptor {
+// One interceptor per call does both jobs (each interceptor costs an allocation and a pass over
+// every batch of the call).
+class CallInterceptor final : public grpc::experimental::Interceptor {
  public:
-  explicit AccessLogInterceptor(grpc::experimental::ServerRpcInfo* info)
-      : info_(info), start_(std::chrono::steady_clock::now()) {}
+  CallInterceptor(grpc::experimental::ServerRpcInfo* info, GrpcServerMetrics* metrics)
+      : info_(info), metrics_(metrics, *info), start_(std::chrono::steady_clock::now()) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
+        methods->GetRecvMessage() != nullptr) {
+      metrics_.MessageReceived();
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE)) {
+      metrics_.MessageSent();
+    }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       auto* metadata = methods->GetRecvInitialMetadata();
       request_ =
@@ -38,22 +47,25 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
       methods->GetSendInitialMetadata()->emplace(kRequestIdHeader, request_.request_id);
     }
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) &&
-        LogEnabled(spdlog::level::info)) {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
-      const std::chrono::duration<double, std::milli> elapsed =
-          std::chrono::steady_clock::now() - start_;
-      nlohmann::json fields = {{"code", GrpcCodeName(status.error_code())},
-                               {"duration_ms", elapsed.count()},
-                               {"peer", request_.peer}};
-      if (!status.ok()) fields["error"] = status.error_message();
-      LogInfo("rpc", fields, &request_);
+      metrics_.Finished(static_cast<int>(status.error_code()));
+      if (LogEnabled(spdlog::level::info)) {
+        const std::chrono::duration<double, std::milli> elapsed =
+            std::chrono::steady_clock::now() - start_;
+        nlohmann::json fields = {{"code", GrpcCodeName(status.error_code())},
+                                 {"duration_ms", elapsed.count()},
+                                 {"peer", request_.peer}};
+        if (!status.ok()) fields["error"] = status.error_message();
+        LogInfo("rpc", fields, &request_);
+      }
     }
     methods->Proceed();
   }
 
  private:
   grpc::experimental::ServerRpcInfo* info_;
+  CallMetrics metrics_;
   std::chrono::steady_clock::time_point start_;
   RequestContext request_;
   std::string server_trace_;
@@ -61,9 +73,9 @@ class AccessLogInterceptor final : public grpc::experimental::Interceptor {
 
 }  // namespace
 
-grpc::experimental::Interceptor* AccessLogInterceptorFactory::CreateServerInterceptor(
+grpc::experimental::Interceptor* CallInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new AccessLogInterceptor(info);
+  return new CallInterceptor(info, metrics_);
 }
 
 RequestContext RequestContextFor(const grpc::ServerContextBase& context) {

@@ -69,12 +69,21 @@ TEST(GrpcServerMetricsTest, MethodsNoServiceDefinesShareOneSeries) {
   }
   auto& nonsense = metrics.ForMethod("garbage", "unary");
   EXPECT_EQ(nonsense.service, "unknown");
+  // One entry for them all, so unknown paths do not grow memory either.
+  EXPECT_EQ(&nonsense, &metrics.ForMethod("/evil.Service/Probe7", "unary"));
+  EXPECT_NE(&nonsense, &metrics.ForMethod("/evil.Service/Probe7", "bidi_stream"));
+  // A code outside the known ones counts as Unknown.
+  metrics.Handled(nonsense, 99, 0.001);
   const std::string text = Scrape(registry);
   EXPECT_NE(text.find(R"(grpc_server_started_total{grpc_method="unknown",grpc_service="unknown",)"
                       R"(grpc_type="unary"} 100)"),
             std::string::npos)
       << text;
   EXPECT_EQ(text.find("evil"), std::string::npos);
+  EXPECT_NE(text.find(R"(grpc_server_handled_total{grpc_code="Unknown",grpc_method="unknown",)"
+                      R"(grpc_service="unknown",grpc_type="unary"} 1)"),
+            std::string::npos)
+      << text;
   EXPECT_EQ(metrics.ForMethod("/okr.goals.v1.GoalsService/GetCycle", "unary").method, "GetCycle");
 }
 

@@ -8,6 +8,9 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <array>
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -25,6 +28,10 @@ class GrpcServerMetrics {
   // The series of one method (labels grpc_type, grpc_service, grpc_method); created on first use
   // and cached, so the per-call cost is one map lookup. A method unknown to the generated
   // descriptor pool is counted as grpc_service="unknown", grpc_method="unknown".
+  struct CodeSeries {
+    prometheus::Counter* handled;
+    prometheus::Histogram* seconds;
+  };
   struct Method {
     prometheus::Counter* started;
     prometheus::Counter* msg_received;
@@ -32,18 +39,16 @@ class GrpcServerMetrics {
     std::string type;
     std::string service;
     std::string method;
+    // The handled series per status code (0..16), made on first use; read without the lock.
+    std::array<std::atomic<const CodeSeries*>, 17> by_code{};
   };
   Method& ForMethod(const std::string& full_method, const std::string& type);
 
-  // Records a finished call with its status code and duration in seconds.
-  void Handled(const Method& method, int code, double seconds);
+  // Records a finished call with its status code and duration in seconds (a code outside 0..16
+  // counts as Unknown).
+  void Handled(Method& method, int code, double seconds);
 
  private:
-  struct CodeSeries {
-    prometheus::Counter* handled;
-    prometheus::Histogram* seconds;
-  };
-
   prometheus::Family<prometheus::Counter>& started_;
   prometheus::Family<prometheus::Counter>& handled_;
   prometheus::Family<prometheus::Histogram>& handling_seconds_;
@@ -51,8 +56,10 @@ class GrpcServerMetrics {
   prometheus::Family<prometheus::Counter>& msg_sent_;
 
   absl::Mutex mu_;
+  // By full method; every path no service defines shares one entry per type (keyed "?<type>"), so
+  // the map does not grow with them.
   absl::flat_hash_map<std::string, std::unique_ptr<Method>> methods_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<std::string, CodeSeries> by_code_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::unique_ptr<CodeSeries>> by_code_ ABSL_GUARDED_BY(mu_);
 };
 
 // "OK", "InvalidArgument", ...: the names go-grpc-prometheus puts in grpc_code.
@@ -61,16 +68,25 @@ const char* GrpcCodeName(int code);
 // Splits "/pkg.Service/Method" into service and method; both empty when malformed.
 std::pair<std::string, std::string> SplitFullMethod(const std::string& full_method);
 
-// Creates one MetricsInterceptor per call.
-class MetricsInterceptorFactory final
-    : public grpc::experimental::ServerInterceptorFactoryInterface {
+// The metrics of one call, for a server interceptor: counted as started when made, then its
+// messages, then its end; a call destroyed without a status (the peer went away) counts as
+// cancelled.
+class CallMetrics {
  public:
-  explicit MetricsInterceptorFactory(GrpcServerMetrics* metrics) : metrics_(metrics) {}
-  grpc::experimental::Interceptor* CreateServerInterceptor(
-      grpc::experimental::ServerRpcInfo* info) override;
+  CallMetrics(GrpcServerMetrics* metrics, const grpc::experimental::ServerRpcInfo& info);
+  ~CallMetrics();
+  CallMetrics(const CallMetrics&) = delete;
+  CallMetrics& operator=(const CallMetrics&) = delete;
+
+  void MessageReceived() { method_->msg_received->Increment(); }
+  void MessageSent() { method_->msg_sent->Increment(); }
+  void Finished(int code);
 
  private:
   GrpcServerMetrics* metrics_;
+  GrpcServerMetrics::Method* method_;
+  std::chrono::steady_clock::time_point start_;
+  bool handled_ = false;
 };
 
 }  // namespace okr::common
