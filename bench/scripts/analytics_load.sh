@@ -70,17 +70,12 @@ large_key_results_per_objective="${LARGE_KEY_RESULTS_PER_OBJECTIVE:-4}"
 log_level="${LOG_LEVEL:-info}"
 read -r -a analytics_flags <<<"${ANALYTICS_FLAGS:-}"
 
-die() {
-  echo "analytics_load.sh: $*" >&2
-  exit 1
-}
+# shellcheck source=bench/scripts/bench_lib.sh
+source "$repo/bench/scripts/bench_lib.sh"
 
 case "${1:-}" in
   "") ;;
-  -h | --help)
-    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
-    exit 0
-    ;;
+  -h | --help) print_help ;;
   *) die "unknown argument '$1'" ;;
 esac
 
@@ -90,8 +85,6 @@ done
 [[ -x /usr/bin/python3 ]] || die "/usr/bin/python3 is missing"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/okr-analytics-load.XXXXXX")"
-# shellcheck source=bench/scripts/bench_lib.sh
-source "$repo/bench/scripts/bench_lib.sh"
 trap cleanup EXIT
 require_tools okr-goals okr-feedback okr-analytics okr-token okr-loadgen okr-goals-seed \
   okr-echo-server

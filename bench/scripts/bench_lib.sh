@@ -1,8 +1,20 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2154  # bin, work, log_level and the load settings come from the sourcing script
 # Shared by the bench scripts (sourced, not run): process bookkeeping, tokens, JSON helpers and
-# starting the services and okr-echo-server on loopback. The sourcing script sets `bin`, `work`,
-# `log_level` and defines `die` first.
+# starting the services and okr-echo-server on loopback. The sourcing script sets `bin` and
+# `log_level` first, and `work` before it calls cleanup or starts anything.
+
+# die <message...>: "<script>: message" on stderr, then exit 1.
+die() {
+  echo "$(basename "$0"): $*" >&2
+  exit 1
+}
+
+# print_help: the sourcing script's header comment (up to its `set -euo`), then exit 0.
+print_help() {
+  sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+  exit 0
+}
 
 pids=()
 # cleanup: stops every process started here and removes the work dir (KEEP_WORK=1 keeps it).

@@ -33,23 +33,16 @@ page_size="${PAGE_SIZE:-50}"
 log_level="${LOG_LEVEL:-info}"
 rounds="${ROUNDS:-3}"
 
-die() {
-  echo "feedback_load.sh: $*" >&2
-  exit 1
-}
+# shellcheck source=bench/scripts/bench_lib.sh
+source "$repo/bench/scripts/bench_lib.sh"
 
 case "${1:-}" in
   "") ;;
-  -h | --help)
-    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
-    exit 0
-    ;;
+  -h | --help) print_help ;;
   *) die "unknown argument '$1'" ;;
 esac
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/okr-feedback-load.XXXXXX")"
-# shellcheck source=bench/scripts/bench_lib.sh
-source "$repo/bench/scripts/bench_lib.sh"
 trap cleanup EXIT
 require_tools okr-goals okr-feedback okr-token okr-loadgen okr-goals-seed okr-echo-server
 

@@ -34,23 +34,16 @@ seed_concurrency="${SEED_CONCURRENCY:-64}"
 log_level="${LOG_LEVEL:-info}"
 rounds="${ROUNDS:-3}"
 
-die() {
-  echo "goals_load.sh: $*" >&2
-  exit 1
-}
+# shellcheck source=bench/scripts/bench_lib.sh
+source "$repo/bench/scripts/bench_lib.sh"
 
 case "$mode" in
   load | memory) ;;
-  -h | --help)
-    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
-    exit 0
-    ;;
+  -h | --help) print_help ;;
   *) die "unknown mode '$mode' (load or memory)" ;;
 esac
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/okr-goals-load.XXXXXX")"
-# shellcheck source=bench/scripts/bench_lib.sh
-source "$repo/bench/scripts/bench_lib.sh"
 trap cleanup EXIT
 require_tools okr-goals okr-token okr-loadgen okr-goals-seed okr-echo-server
 

@@ -50,19 +50,14 @@ feed_warmup="${FEED_WARMUP:-4s}"
 writer_streams="${WRITER_STREAMS:-2}"
 writer_batch="${WRITER_BATCH:-10}"
 
-die() {
-  echo "ingest_load.sh: $*" >&2
-  exit 1
-}
+# shellcheck source=bench/scripts/bench_lib.sh
+source "$repo/bench/scripts/bench_lib.sh"
 
 case "$mode" in
   ingest | latency | feed | all) tools=(okr-goals okr-token okr-goals-seed okr-echo-server
     okr-ingest-load okr-feed-load) ;;
   ceiling) tools=(okr-echo-server okr-ingest-load) ;;
-  -h | --help)
-    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
-    exit 0
-    ;;
+  -h | --help) print_help ;;
   *) die "unknown mode '$mode' (ingest, latency, feed, all or ceiling)" ;;
 esac
 for tool in "${tools[@]}"; do
@@ -70,8 +65,6 @@ for tool in "${tools[@]}"; do
 done
 
 work="$(mktemp -d -t okr-ingest-load.XXXXXX)"
-# shellcheck source=bench/scripts/bench_lib.sh
-source "$repo/bench/scripts/bench_lib.sh"
 trap cleanup EXIT
 
 max_unacked_flag=()
