@@ -323,6 +323,9 @@ TEST_F(AnalyticsRebuildTest, FeedStreamsCutAtRandomCountNothingTwice) {
   TeamSummary(Admin(), "teams/org", cycles_[0], true, nullptr, stub.get());
   std::mt19937 rng(::testing::UnitTest::GetInstance()->random_seed() + 2);
   const int64_t connected = (*goals_proxy)->accepted() + (*feedback_proxy)->accepted();
+  auto reconnects = [&] {
+    return (*goals_proxy)->accepted() + (*feedback_proxy)->accepted() - connected;
+  };
   {
     // Stopped and joined on every way out of this block, failed assertions included.
     std::jthread cutter([&, seed = rng()](std::stop_token stop) {
@@ -332,13 +335,17 @@ TEST_F(AnalyticsRebuildTest, FeedStreamsCutAtRandomCountNothingTwice) {
         ((cut_rng() & 1) ? *goals_proxy : *feedback_proxy)->ResetAll();
       }
     });
-    for (int i = 0; i < 300; ++i) ASSERT_NO_FATAL_FAILURE(RandomWrite(rng));
+    // At least 300 writes, and on until the feeds were cut and made again a few times (each
+    // reconnection follows a backoff of 100 ms and up, so fast writes can outrun them).
+    const absl::Time give_up = absl::Now() + absl::Seconds(30);
+    for (int i = 0; i < 300 || (reconnects() < 3 && absl::Now() < give_up); ++i) {
+      ASSERT_NO_FATAL_FAILURE(RandomWrite(rng));
+    }
   }
   // Every cut connection was made again by analytics' feeds.
-  const int64_t reconnects = (*goals_proxy)->accepted() + (*feedback_proxy)->accepted() - connected;
-  std::cout << "[          ] " << reconnects
+  std::cout << "[          ] " << reconnects()
             << " feed reconnections after cuts during the writes\n";
-  EXPECT_GE(reconnects, 3);  // each after a reconnect backoff (100 ms and up)
+  EXPECT_GE(reconnects(), 3);
   ExpectEqualToRebuild(*stub, own.get());
 }
 
