@@ -44,13 +44,8 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-bin="${OKR_BIN_DIR:-$repo/build/bench/bin}"
-duration="${DURATION:-10s}"
-warmup="${WARMUP:-2s}"
-concurrency="${CONCURRENCY:-64}"
-channels="${CHANNELS:-2}"
-threads="${THREADS:-1}"
-rounds="${ROUNDS:-3}"
+# shellcheck source=bench/scripts/bench_lib.sh
+source "$repo/bench/scripts/bench_lib.sh"
 people="${PEOPLE:-200}"
 teams="${TEAMS:-20}"
 objectives="${OBJECTIVES:-400}"
@@ -67,11 +62,8 @@ large_people="${LARGE_PEOPLE:-10000}"
 large_teams="${LARGE_TEAMS:-1000}"
 large_objectives="${LARGE_OBJECTIVES:-50000}"
 large_key_results_per_objective="${LARGE_KEY_RESULTS_PER_OBJECTIVE:-4}"
-log_level="${LOG_LEVEL:-info}"
 read -r -a analytics_flags <<<"${ANALYTICS_FLAGS:-}"
 
-# shellcheck source=bench/scripts/bench_lib.sh
-source "$repo/bench/scripts/bench_lib.sh"
 
 case "${1:-}" in
   "") ;;

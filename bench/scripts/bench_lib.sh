@@ -1,8 +1,20 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2154  # bin, work, log_level and the load settings come from the sourcing script
+# shellcheck disable=SC2154  # repo and work come from the sourcing script
 # Shared by the bench scripts (sourced, not run): process bookkeeping, tokens, JSON helpers and
-# starting the services and okr-echo-server on loopback. The sourcing script sets `bin` and
-# `log_level` first, and `work` before it calls cleanup or starts anything.
+# starting the services and okr-echo-server on loopback. The sourcing script sets `repo` first,
+# and `work` before it calls cleanup or starts anything.
+
+# The settings every load script shares (environment, with defaults): the binaries, the load
+# generator's window and shape, rounds, and the services' log level.
+bin="${OKR_BIN_DIR:-$repo/build/bench/bin}"
+duration="${DURATION:-10s}"
+warmup="${WARMUP:-2s}"
+concurrency="${CONCURRENCY:-64}"
+channels="${CHANNELS:-2}"
+threads="${THREADS:-1}"
+# shellcheck disable=SC2034  # rounds is read by the sourcing scripts
+rounds="${ROUNDS:-3}"
+log_level="${LOG_LEVEL:-info}"
 
 # die <message...>: "<script>: message" on stderr, then exit 1.
 die() {

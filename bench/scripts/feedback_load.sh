@@ -20,21 +20,13 @@
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-bin="${OKR_BIN_DIR:-$repo/build/bench/bin}"
-duration="${DURATION:-10s}"
-warmup="${WARMUP:-2s}"
-concurrency="${CONCURRENCY:-64}"
-channels="${CHANNELS:-2}"
-threads="${THREADS:-1}"
+# shellcheck source=bench/scripts/bench_lib.sh
+source "$repo/bench/scripts/bench_lib.sh"
 people="${PEOPLE:-100}"
 objectives="${OBJECTIVES:-200}"
 feedback_items="${FEEDBACK_ITEMS:-10000}"
 page_size="${PAGE_SIZE:-50}"
-log_level="${LOG_LEVEL:-info}"
-rounds="${ROUNDS:-3}"
 
-# shellcheck source=bench/scripts/bench_lib.sh
-source "$repo/bench/scripts/bench_lib.sh"
 
 case "${1:-}" in
   "") ;;

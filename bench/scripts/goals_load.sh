@@ -21,21 +21,13 @@ set -euo pipefail
 
 mode="${1:-load}"
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-bin="${OKR_BIN_DIR:-$repo/build/bench/bin}"
-duration="${DURATION:-10s}"
-warmup="${WARMUP:-2s}"
-concurrency="${CONCURRENCY:-64}"
-channels="${CHANNELS:-2}"
-threads="${THREADS:-1}"
+# shellcheck source=bench/scripts/bench_lib.sh
+source "$repo/bench/scripts/bench_lib.sh"
 people="${PEOPLE:-100}"
 objectives="${OBJECTIVES:-1000}"
 key_results_per_objective="${KEY_RESULTS_PER_OBJECTIVE:-5}"
 seed_concurrency="${SEED_CONCURRENCY:-64}"
-log_level="${LOG_LEVEL:-info}"
-rounds="${ROUNDS:-3}"
 
-# shellcheck source=bench/scripts/bench_lib.sh
-source "$repo/bench/scripts/bench_lib.sh"
 
 case "$mode" in
   load | memory) ;;

@@ -32,16 +32,13 @@ set -euo pipefail
 
 mode="${1:-ingest}"
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-bin="${OKR_BIN_DIR:-$repo/build/bench/bin}"
-duration="${DURATION:-10s}"
-warmup="${WARMUP:-2s}"
-rounds="${ROUNDS:-3}"
+# shellcheck source=bench/scripts/bench_lib.sh
+source "$repo/bench/scripts/bench_lib.sh"
 streams="${STREAMS:-4}"
 batch="${BATCH:-100}"
 window="${WINDOW:-1000}"
 metric_key_count="${METRIC_KEYS:-10}"
 modes="${MODES:-mix}"
-log_level="${LOG_LEVEL:-info}"
 followers="${FOLLOWERS:-100}"
 max_batch="${MAX_BATCH:-100}"
 changes_per_s="${CHANGES_PER_S:-10000}"
@@ -50,8 +47,6 @@ feed_warmup="${FEED_WARMUP:-4s}"
 writer_streams="${WRITER_STREAMS:-2}"
 writer_batch="${WRITER_BATCH:-10}"
 
-# shellcheck source=bench/scripts/bench_lib.sh
-source "$repo/bench/scripts/bench_lib.sh"
 
 case "$mode" in
   ingest | latency | feed | all) tools=(okr-goals okr-token okr-goals-seed okr-echo-server
