@@ -10,7 +10,7 @@ build_packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libhiredis-dev libspdlog-dev libfmt-dev libsqlite3-dev libpq-dev
   libcli11-dev nlohmann-json3-dev libcpp-jwt-dev libssl-dev prometheus-cpp-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev tmux
   clang-format clang-tidy
 )
 runtime_packages=(redis-server postgresql python3-grpcio python3-protobuf openssl tzdata)

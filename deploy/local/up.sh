@@ -19,7 +19,7 @@ if [[ "${OKR_SKIP_BUILD:-0}" != "1" ]]; then
   export CCACHE_BASEDIR="$repo"
   (cd "$repo" && cmake --preset release >/dev/null &&
     cmake --build --preset release --target okr-goals okr-feedback okr-analytics okr-token \
-      okr-health)
+      okr-health okr-demo okrctl)
 fi
 
 
@@ -34,6 +34,8 @@ feedback_bin="$(find_bin okr-feedback)"
 analytics_bin="$(find_bin okr-analytics)"
 token_bin="$(find_bin okr-token)"
 health_bin="$(find_bin okr-health)"
+demo_bin="$(find_bin okr-demo)"
+okrctl_dir="$(cd "$(dirname "$(find_bin okrctl)")" && pwd)"
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -98,10 +100,14 @@ start analytics "$analytics_bin" "$analytics_port" "$(free_port)" \
 
 token="$("$token_bin" --tenant demo --subject admin --roles admin,ingest --ttl 12h)"
 echo "$token" >"$state/dev-token"
-# Demo data for tenant "demo" (only into an empty tenant; OKR_SKIP_DEMO=1 leaves it empty).
+# The demo company for tenant "demo" (200 people, 20 teams, a quarter of OKRs with 8 weeks of
+# history, feedback, one-on-ones, a review cycle), loaded through the public RPCs and only into an
+# empty tenant, so restarting keeps what you changed. OKR_SKIP_DEMO=1 leaves the tenant empty;
+# OKR_DEMO_SEED picks another company.
 if [[ "${OKR_SKIP_DEMO:-0}" != 1 ]]; then
-  /usr/bin/python3 "$repo/deploy/local/seed_demo.py" --target "127.0.0.1:$goals_port" \
-    --token "$token" --stubs "$state/py" ||
+  "$demo_bin" --if-empty --tenant demo --seed "${OKR_DEMO_SEED:-42}" \
+    --goals-address "127.0.0.1:$goals_port" --feedback-address "127.0.0.1:$feedback_port" \
+    --jwt-secret-file "$state/jwt-secret" ||
     echo "up.sh: demo data not loaded (see above); the suite runs without it" >&2
 fi
 cat <<INFO
@@ -115,8 +121,15 @@ okr-suite is up (state in $state, logs in $state/log):
 Development token (tenant "demo", roles admin and ingest; also in $state/dev-token):
   $token
 
-Try:
-  buf curl --protocol grpc --http2-prior-knowledge --list-methods http://127.0.0.1:$goals_port
+Try okrctl (in another terminal):
+  export PATH="$okrctl_dir:\$PATH" OKR_TOKEN_FILE="$state/dev-token" \\
+    OKR_GOALS_ADDRESS=127.0.0.1:$goals_port OKR_FEEDBACK_ADDRESS=127.0.0.1:$feedback_port \\
+    OKR_ANALYTICS_ADDRESS=127.0.0.1:$analytics_port
+  okrctl tree                  the company's OKR tree with progress, health and confidence
+  okrctl dashboard             the quarter at a glance, from analytics
+  okrctl objectives list       every objective; then okrctl objectives show NAME
+  okrctl watch                 live aggregates while you check in: okrctl checkin KR --value N
+Or any RPC with buf curl:
   buf curl --protocol grpc --http2-prior-knowledge -H "authorization: Bearer \$(cat $state/dev-token)" \\
     -d '{}' http://127.0.0.1:$goals_port/okr.goals.v1.GoalsService/ListCycles
 Press Ctrl-C to stop.
