@@ -66,9 +66,9 @@ int History::ConfidenceFor(Trajectory t, int week) {
     case Trajectory::kOnTrack:
       return random_.Int(6, 8);
     case Trajectory::kLate:
-      return std::max(2, 6 - week / 3 + random_.Int(-1, 0));
+      return std::max(3, 6 - week / 3 + random_.Int(-1, 0));  // Slipping, not yet lost.
     case Trajectory::kStalled:
-      return std::max(1, 5 - week / 2);
+      return std::max(2, 5 - week / 3);
     case Trajectory::kStale:
       return random_.Int(5, 7);
     case Trajectory::kOverAchieving:

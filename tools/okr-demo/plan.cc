@@ -57,7 +57,7 @@ class Planner {
 
   void MakeTeams() {
     const int departments =
-        std::clamp((options_.teams - 1) / 4, 1, static_cast<int>(Departments().size()));
+        std::clamp((options_.teams - 1) / 3, 1, static_cast<int>(Departments().size()));
     plan_.teams.push_back({"company", "Northwind Labs", "", "", 0});
     for (int d = 0; d < departments; ++d) {
       const Department& c = Departments()[static_cast<size_t>(d)];
@@ -183,8 +183,16 @@ class Planner {
   }
 
   void MakeObjectives() {
-    std::vector<int> company;
-    for (const ObjectiveTemplate& t : CompanyObjectives()) {
+    // The company sets the objectives its departments work towards (a smaller company with fewer
+    // departments has fewer of them), so every ROLLUP key result has aligned objectives.
+    std::set<size_t> wanted;
+    for (const Dept& d : depts_) {
+      wanted.insert(static_cast<size_t>(d.catalog->company_objective) % CompanyObjectives().size());
+    }
+    std::map<size_t, int> company;
+    for (size_t i = 0; i < CompanyObjectives().size(); ++i) {
+      if (!wanted.contains(i)) continue;
+      const ObjectiveTemplate& t = CompanyObjectives()[i];
       Objective o;
       o.title = t.title;
       o.level = Level::kCompany;
@@ -193,11 +201,12 @@ class Planner {
       for (const KeyResultTemplate& k : t.key_results) {
         o.key_results.push_back(FromTemplate(k, RandomMember("company")));
       }
-      company.push_back(AddObjective(std::move(o)));
+      company[i] = AddObjective(std::move(o));
     }
     for (const Dept& d : depts_) {
       const Department& c = *d.catalog;
-      const int parent = company[static_cast<size_t>(c.company_objective) % company.size()];
+      const int parent =
+          company.at(static_cast<size_t>(c.company_objective) % CompanyObjectives().size());
       int rollup = -1;
       const auto& parent_krs = plan_.objectives[static_cast<size_t>(parent)].key_results;
       for (size_t i = 0; i < parent_krs.size(); ++i) {
@@ -331,8 +340,7 @@ class Planner {
         recipient = author.manager;
         upward = true;
       }
-      if (recipient.empty() || recipient == author.id) recipient = random_.Pick(plan_.people).id;
-      if (recipient == author.id) continue;
+      while (recipient.empty() || recipient == author.id) recipient = random_.Pick(plan_.people).id;
       // Praise is the most common kind, as in the tools we learn from; the rest split evenly.
       const FeedbackKind kind = static_cast<FeedbackKind>(random_.Weighted({50, 25, 25}));
       std::vector<FeedbackTemplate> of_kind;

@@ -112,6 +112,17 @@ TEST(DemoPlanTest, TheTreeGoesFromCompanyThroughTeamsToIndividuals) {
     }
   }
   EXPECT_EQ(per_level[Level::kCompany], 3);
+  // Every ROLLUP key result has objectives aligned to it, so none stays at 0 %.
+  for (size_t i = 0; i < p.objectives.size(); ++i) {
+    for (size_t k = 0; k < p.objectives[i].key_results.size(); ++k) {
+      if (p.objectives[i].key_results[k].type != KrType::kRollup) continue;
+      int aligned = 0;
+      for (const Objective& o : p.objectives) {
+        aligned += o.parent == static_cast<int>(i) && o.parent_key_result == static_cast<int>(k);
+      }
+      EXPECT_GE(aligned, 1) << p.objectives[i].key_results[k].title;
+    }
+  }
   EXPECT_GE(per_level[Level::kTeam], 20);
   EXPECT_GE(per_level[Level::kIndividual], 50);
 }
@@ -197,7 +208,7 @@ TEST(DemoPlanTest, EightWeeksOfHistoryShapedByTheTrajectory) {
 
 TEST(DemoPlanTest, FeedbackOfEveryKindAndVisibilityWithinTheServiceRules) {
   const DemoPlan p = Make(42);
-  ASSERT_EQ(p.feedback.size(), 299u);
+  ASSERT_EQ(p.feedback.size(), 300u);  // 1.5 per person.
   std::set<std::pair<FeedbackKind, Visibility>> seen;
   int anonymous = 0, linked = 0;
   for (const Feedback& f : p.feedback) {
