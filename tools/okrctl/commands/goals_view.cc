@@ -36,17 +36,23 @@ std::string ValueOf(const gv1::KeyResult& kr) {
     }
     case gv1::KEY_RESULT_TYPE_ROLLUP:
       return "aligned objectives";
-    case gv1::KEY_RESULT_TYPE_PERCENT:
-      return absl::StrCat(Number(kr.current_value()), "% / ", Number(kr.target_value()), "%");
-    case gv1::KEY_RESULT_TYPE_CURRENCY:
-      return absl::StrCat(Number(kr.current_value()), " / ", Number(kr.target_value()), " ",
-                          kr.currency_code());
-    default: {
-      std::string out = absl::StrCat(Number(kr.current_value()), " / ", Number(kr.target_value()));
-      if (!kr.unit().empty()) absl::StrAppend(&out, " ", kr.unit());
-      return out;
-    }
+    default:
+      break;
   }
+  // The value with what it is measured against: the target, or the threshold to keep above or
+  // below (whose target_value is 0 and means nothing).
+  const bool percent = kr.type() == gv1::KEY_RESULT_TYPE_PERCENT;
+  const std::string suffix = percent ? "%" : "";
+  std::string unit;
+  if (kr.type() == gv1::KEY_RESULT_TYPE_CURRENCY) unit = " " + kr.currency_code();
+  if (!kr.unit().empty()) unit = " " + kr.unit();
+  const std::string value = Number(kr.current_value()) + suffix;
+  if (kr.direction() == gv1::KEY_RESULT_DIRECTION_KEEP_ABOVE ||
+      kr.direction() == gv1::KEY_RESULT_DIRECTION_KEEP_BELOW) {
+    const char* op = kr.direction() == gv1::KEY_RESULT_DIRECTION_KEEP_ABOVE ? ">=" : "<=";
+    return absl::StrCat(value, " (keep ", op, " ", Number(kr.threshold()), suffix, ")", unit);
+  }
+  return absl::StrCat(value, " / ", Number(kr.target_value()), suffix, unit);
 }
 
 std::string ConfidenceOf(bool has, int confidence) {
