@@ -23,14 +23,6 @@ constexpr int kDefaultWindow = 1000;
 // wait should the transport never report it.
 constexpr absl::Duration kReaderGrace = absl::Seconds(5);
 
-bool ValidEventId(const std::string& id) {
-  if (id.empty() || id.size() > 128) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-           c == '_' || c == ':' || c == '-';
-  });
-}
-
 // Codes that no retry with the same token and events can cure.
 bool IsPermanent(grpc::StatusCode code) {
   return code == grpc::StatusCode::UNAUTHENTICATED || code == grpc::StatusCode::PERMISSION_DENIED ||
@@ -63,7 +55,7 @@ IngestClient::IngestClient(IngestClientOptions options)
 IngestClient::~IngestClient() { Close(); }
 
 absl::Status IngestClient::Send(ProgressEvent event, absl::Duration timeout) {
-  if (!ValidEventId(event.event_id())) {
+  if (!IsValidEventId(event.event_id())) {
     return absl::InvalidArgumentError(
         absl::StrCat("event_id must be 1 to 128 characters from [A-Za-z0-9._:-], got \"",
                      event.event_id(), "\""));
@@ -290,6 +282,14 @@ void IngestClient::ReadAnswers(
   }
   absl::MutexLock lock(&mu_);
   stream_done_ = true;
+}
+
+bool IsValidEventId(const std::string& id) {
+  if (id.empty() || id.size() > 128) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == ':' || c == '-';
+  });
 }
 
 }  // namespace okr::clients

@@ -236,6 +236,8 @@ absl::StatusOr<std::vector<JsonItem>> SplitJson(std::string_view text) {
     bool in_string = false;
     for (; i < text.size(); ++i) {
       const char c = text[i];
+      // The line end that ends an item is counted by skip_space, not here.
+      if (!in_string && depth == 0 && (c == ',' || c == '\n')) break;
       if (c == '\n') ++line;
       if (in_string) {
         if (c == '\\') {
@@ -253,8 +255,10 @@ absl::StatusOr<std::vector<JsonItem>> SplitJson(std::string_view text) {
           break;
         }
       }
-      if (depth == 0 && (c == ',' || c == '\n')) break;
     }
+    // A separator where an item should start (",\n" in JSON lines) is a bad item of its own:
+    // taking nothing here would repeat the same empty item forever.
+    if (i == start) ++i;
     items.push_back({start_line, std::string(text.substr(start, i - start))});
   }
   return items;
@@ -295,6 +299,8 @@ absl::StatusOr<ImportFile> ParseJsonFile(std::string_view text, std::string_view
 
 absl::StatusOr<ImportFile> ParseImportFile(std::string_view text, std::string_view format,
                                            std::string_view kind, std::string_view file_name) {
+  // Spreadsheets save "CSV UTF-8" with a byte order mark, which is not part of the first column.
+  if (absl::StartsWith(Sv(text), "\xEF\xBB\xBF")) text.remove_prefix(3);
   if (format == "json") return ParseJsonFile(text, kind, file_name);
   return ParseCsvFile(text, kind, file_name);
 }

@@ -211,8 +211,9 @@ int Import(Session& session, const ImportOptions& o) {
     session.out() << absl::StrCat(noun, ": ", file->rows.size(), " rows, ", tally.created,
                                   " created, ", tally.updated, " updated, ", tally.unchanged,
                                   " unchanged, ", tally.failed, " failed\n");
+    // The rows that failed go to stderr, so they are seen when the summary is redirected.
     for (const RowError& e : tally.errors) {
-      session.out() << "  line " << e.line << (e.field.empty() ? "" : ": " + e.field) << ": "
+      session.err() << "  line " << e.line << (e.field.empty() ? "" : ": " + e.field) << ": "
                     << e.description << "\n";
     }
   }

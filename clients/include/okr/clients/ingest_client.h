@@ -64,6 +64,10 @@ struct IngestClientStats {
   int64_t pending = 0;     // Events held now: queued or in flight, not yet answered.
 };
 
+// Whether `id` is an event id the protocol allows: 1 to 128 characters from [A-Za-z0-9._:-]. Send
+// refuses any other (one bad id would end the whole stream).
+bool IsValidEventId(const std::string& id);
+
 // A client of `okr.goals.v1.ProgressIngestService/IngestProgress`.
 //
 // Guarantees: every event passed to Send is kept until the server answers it (ack or rejection),
