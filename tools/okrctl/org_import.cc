@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "okr/common/aip/resource_id.h"
 #include "okr/common/status/string_view.h"
 #include "tools/okrctl/commands/helpers.h"
 #include "tools/okrctl/csv.h"
@@ -22,18 +23,6 @@ namespace {
 using okr::org::v1::Person;
 using okr::org::v1::Team;
 
-bool ValidId(std::string_view id) {
-  if (id.empty() || id.size() > 128 || !absl::ascii_isalnum(static_cast<unsigned char>(id[0]))) {
-    return false;
-  }
-  for (char c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') {
-      return false;
-    }
-  }
-  return true;
-}
-
 void CheckName(std::string_view field, std::string_view name, std::string_view collection,
                std::vector<RowProblem>& problems, bool required) {
   if (name.empty()) {
@@ -41,7 +30,7 @@ void CheckName(std::string_view field, std::string_view name, std::string_view c
     return;
   }
   const std::string prefix = absl::StrCat(Sv(collection), "/");
-  if (!absl::StartsWith(Sv(name), prefix) || !ValidId(name.substr(prefix.size()))) {
+  if (!absl::StartsWith(Sv(name), prefix) || !okr::common::IsOrgId(name.substr(prefix.size()))) {
     problems.push_back(
         {std::string(field), absl::StrCat("must be an id of 1 to 128 characters from "
                                           "[A-Za-z0-9._-] starting with a letter or digit, got \"",

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "absl/random/random.h"
+#include "absl/strings/ascii.h"
 
 namespace okr::common {
 
@@ -26,6 +27,15 @@ std::string NewTimeOrderedId(absl::Time now) {
   }
   for (size_t i = 11; i < id.size(); ++i) id[i] = kDigits[absl::Uniform(gen, 0u, 36u)];
   return id;
+}
+
+bool IsOrgId(std::string_view id) {
+  if (id.empty() || id.size() > 128 || !absl::ascii_isalnum(static_cast<unsigned char>(id[0]))) {
+    return false;
+  }
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
 }
 
 }  // namespace okr::common

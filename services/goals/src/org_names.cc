@@ -1,11 +1,9 @@
 #include "services/goals/src/org_names.h"
 
-#include "absl/strings/ascii.h"
+#include "okr/common/aip/resource_id.h"
 
 namespace okr::goals {
 namespace {
-
-constexpr size_t kMaxIdLength = 128;
 
 std::optional<std::string> IdFromName(std::string_view name, std::string_view prefix) {
   if (name.substr(0, prefix.size()) != prefix) return std::nullopt;
@@ -23,16 +21,7 @@ std::string NameOf(std::string_view prefix, std::string_view id) {
 
 }  // namespace
 
-bool IsValidOrgId(std::string_view id) {
-  if (id.empty() || id.size() > kMaxIdLength) return false;
-  if (!absl::ascii_isalnum(static_cast<unsigned char>(id[0]))) return false;
-  for (char c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') {
-      return false;
-    }
-  }
-  return true;
-}
+bool IsValidOrgId(std::string_view id) { return common::IsOrgId(id); }
 
 std::optional<std::string> PersonIdFromName(std::string_view name) {
   return IdFromName(name, kPeoplePrefix);

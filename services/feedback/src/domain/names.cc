@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "okr/common/aip/resource_id.h"
 #include "okr/common/status/errors.h"
 #include "okr/common/status/string_view.h"
 
@@ -35,17 +36,7 @@ bool IsServerId(std::string_view id) {
   return true;
 }
 
-bool IsOrgId(std::string_view id) {
-  if (id.empty() || id.size() > 128 || !absl::ascii_isalnum(static_cast<unsigned char>(id[0]))) {
-    return false;
-  }
-  for (char c : id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-') {
-      return false;
-    }
-  }
-  return true;
-}
+bool IsOrgId(std::string_view id) { return common::IsOrgId(id); }
 
 bool ValidId(std::string_view collection, std::string_view id) {
   return (collection == kPeople || collection == kTeams) ? IsOrgId(id) : IsServerId(id);
