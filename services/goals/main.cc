@@ -6,12 +6,12 @@
 #include "okr/common/config/command_line.h"
 #include "okr/common/logging/log.h"
 #include "okr/common/server/service_binary.h"
-#include "services/goals/src/derived_event_scheduler.h"
-#include "services/goals/src/goals_changes.h"
-#include "services/goals/src/goals_schema.h"
-#include "services/goals/src/goals_service.h"
-#include "services/goals/src/org_service.h"
-#include "services/goals/src/progress_ingest_service.h"
+#include "services/goals/src/api/goals_service.h"
+#include "services/goals/src/api/org_service.h"
+#include "services/goals/src/feed/changes.h"
+#include "services/goals/src/feed/derived_event_scheduler.h"
+#include "services/goals/src/ingest/progress_ingest_service.h"
+#include "services/goals/src/store/schema.h"
 
 int main(int argc, char** argv) {
   namespace common = okr::common;

@@ -1,7 +1,7 @@
 // GoalsService in process over real gRPC and a real SQLite file, with an injected clock: health and
 // staleness as time passes, and the stored roll-up against a recomputation from scratch after
 // random sequences of writes (including rejected ones and a restart).
-#include "services/goals/src/goals_service.h"
+#include "services/goals/src/api/goals_service.h"
 
 #include <gmock/gmock.h>
 #include <grpcpp/grpcpp.h>
@@ -15,8 +15,8 @@
 #include "okr/common/server/executor.h"
 #include "okr/common/server/grpc_server.h"
 #include "okr/common/storage/sqlite_database.h"
-#include "services/goals/src/goals_schema.h"
-#include "services/goals/src/org_service.h"
+#include "services/goals/src/api/org_service.h"
+#include "services/goals/src/store/schema.h"
 #include "tests/support/plain_tokens.h"
 #include "tests/support/temp_dir.h"
 

@@ -1,13 +1,13 @@
 // OrgDirectory against a real SQLite file migrated with the goals schema, through the same
 // group-commit writer and read pool the service uses.
-#include "services/goals/src/org_directory.h"
+#include "services/goals/src/store/org_directory.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "okr/common/status/errors.h"
 #include "okr/common/storage/sqlite_database.h"
-#include "services/goals/src/goals_schema.h"
+#include "services/goals/src/store/schema.h"
 #include "tests/support/temp_dir.h"
 
 namespace okr::goals {

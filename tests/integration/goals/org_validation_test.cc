@@ -1,6 +1,6 @@
 // The rules of OrgService requests: every broken rule is reported as a field violation, all at
 // once, with a stable reason; valid requests become normalised records.
-#include "services/goals/src/org_validation.h"
+#include "services/goals/src/api/org_validation.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
