@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "okr/common/status/string_view.h"
 #include "okr/common/storage/session.h"
 #include "okr/common/storage/value.h"
 #include "services/goals/src/domain/records.h"
@@ -19,9 +20,7 @@ namespace okr::goals::store_rows {
 
 using common::SqlRow;
 using common::SqlValue;
-
-// Debian's Abseil has its own string_view: convert at the boundary.
-inline absl::string_view Sv(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+using common::Sv;
 
 inline constexpr char kCycleColumns[] =
     "id, display_name, start_date, end_date, time_zone, begin_us, end_us, state, cadence_s, "
