@@ -48,8 +48,14 @@ absl::StatusOr<bool> GoalsAccess::IsSteward(const Owner& owner) {
   return InChainOf((*row)->GetString(0));
 }
 
+bool ReadableWithoutDirectory(const ObjectiveRecord& objective,
+                              const common::Principal& principal) {
+  return objective.visibility == Visibility::kPublic || principal.HasRole(kGoalsAdminRole) ||
+         principal.HasRole(kGoalsServiceReaderRole);
+}
+
 absl::StatusOr<bool> GoalsAccess::CanRead(const ObjectiveRecord& objective) {
-  if (objective.visibility == Visibility::kPublic || IsAdmin() || IsServiceReader()) return true;
+  if (ReadableWithoutDirectory(objective, principal_)) return true;
   auto steward = IsSteward(objective.owner);
   if (!steward.ok() || *steward) return steward;
   if (objective.owner.kind == OwnerKind::kTeam) {

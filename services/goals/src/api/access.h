@@ -17,6 +17,10 @@ inline constexpr char kGoalsAdminRole[] = "admin";
 // objective as an admin does, and writes only what a caller without roles may.
 inline constexpr char kGoalsServiceReaderRole[] = "service-reader";
 
+// CanRead's answer when it needs no lookup: PUBLIC, or the caller is an admin or a service reader.
+// False means "ask GoalsAccess" (the org directory decides), not "hidden".
+bool ReadableWithoutDirectory(const ObjectiveRecord& objective, const common::Principal& principal);
+
 class GoalsAccess {
  public:
   // One per call: it caches what it has looked up for the call's duration.

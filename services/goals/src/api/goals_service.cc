@@ -30,9 +30,18 @@ absl::Status CheckCycleWriter(const common::Principal& principal) {
 
 void GoalsService::WarmUp() {
   auto loaded = std::make_shared<int>(0);
+  auto model_loaded = std::make_shared<bool>(false);
   const absl::Time start = absl::Now();
   database_->Write(
-      [this, loaded](common::SqlSession& session) -> absl::Status {
+      [this, loaded, model_loaded](common::SqlSession& session) -> absl::Status {
+        if (options_.read_model) {
+          absl::Status model = read_model_.Load(session);
+          if (!model.ok()) {
+            common::LogError("loading the read model failed: reads use the database",
+                             {{"error", std::string(model.message())}});
+          }
+          *model_loaded = model.ok();
+        }
         auto cycles = OpenCycles(session);
         if (!cycles.ok()) return cycles.status();
         for (const auto& [tenant, id] : *cycles) {
@@ -46,16 +55,19 @@ void GoalsService::WarmUp() {
         }
         return absl::OkStatus();
       },
-      [loaded, start](absl::Status status) {
+      [this, loaded, model_loaded, start](absl::Status status) {
+        // The model is what this transaction read: it serves only if the transaction ended well.
+        read_model_.SetReady(status.ok() && *model_loaded);
         if (!status.ok()) {
           // Not fatal: each cycle's tree loads again on its first write.
           common::LogError("warming up the roll-up trees failed",
                            {{"error", std::string(status.message())}});
           return;
         }
-        common::LogInfo(
-            "roll-up trees loaded",
-            {{"cycles", *loaded}, {"ms", absl::ToInt64Milliseconds(absl::Now() - start)}});
+        common::LogInfo("roll-up trees and read model loaded",
+                        {{"cycles", *loaded},
+                         {"read_model", read_model_.ready()},
+                         {"ms", absl::ToInt64Milliseconds(absl::Now() - start)}});
       });
 }
 
@@ -74,14 +86,17 @@ void GoalsService::WriteAs(const common::Principal& principal, WriteBody body,
   // was committed.
   auto touched = std::make_shared<std::vector<std::pair<std::string, std::string>>>();
   auto batch = std::make_shared<common::ChangeBatch>();
+  // The records it wrote, for the read model once it is committed.
+  auto model = std::make_shared<ModelChanges>();
   const std::string tenant = principal.tenant;
-  auto forget = [this, touched] {
+  auto forget = [this, touched, model] {
     for (const auto& [t, c] : *touched) trees_.Forget(t, c);
+    model->Clear();
   };
   database_->Write(
-      [this, principal, tenant, touched, batch, forget,
+      [this, principal, tenant, touched, batch, model, forget,
        body = std::move(body)](common::SqlSession& session) mutable {
-        GoalsStore store(session, tenant);
+        GoalsStore store(session, tenant, model.get());
         GoalsAccess access(session, principal);
         const absl::Time now = options_.clock();
         GoalsChanges changes(session, *batch, tenant, principal.subject,
@@ -100,10 +115,13 @@ void GoalsService::WriteAs(const common::Principal& principal, WriteBody body,
         if (!status.ok()) forget();
         return status;
       },
-      [this, batch, forget, done = std::move(done)](absl::Status status) mutable {
+      [this, tenant, batch, model, forget, done = std::move(done)](absl::Status status) mutable {
         if (!status.ok()) {
           forget();
         } else {
+          // Before the RPC finishes and before watchers hear of it: a reader who saw the ack or
+          // the change reads the write.
+          read_model_.Apply(tenant, *model);
           feed_->Publish(*batch);
         }
         std::move(done)(std::move(status));

@@ -14,6 +14,7 @@
 #include "services/goals/src/api/goals_proto.h"
 #include "services/goals/src/feed/changes.h"
 #include "services/goals/src/model/cycle_trees.h"
+#include "services/goals/src/model/read_model.h"
 #include "services/goals/src/store/goals_store.h"
 
 namespace okr::goals {
@@ -26,6 +27,9 @@ struct GoalsOptions {
   domain::GradingThresholds grading;
   // The clock every rule reads (tests inject one).
   std::function<absl::Time()> clock = [] { return absl::Now(); };
+  // Answer GetObjective and GetKeyResult from the in-memory read model on the gRPC thread (the
+  // database otherwise, as before the model is loaded).
+  bool read_model = true;
 };
 
 // What one write sees: the writer's session for the caller's tenant, the caller's access, the
@@ -65,8 +69,9 @@ class GoalsService final
         options_(std::move(options)),
         trees_(options_.health) {}
 
-  // Loads the roll-up trees of every cycle that is not CLOSED through the writer (queued now, run
-  // before later writes), so the first write of a large cycle does not wait for its load.
+  // Loads the read model and the roll-up trees of every cycle that is not CLOSED through the
+  // writer (queued now, run before later writes), so the first write of a large cycle does not
+  // wait for its load and the model starts equal to what is committed.
   void WarmUp();
 
   grpc::ServerUnaryReactor* CreateCycle(grpc::CallbackServerContext* context,
@@ -130,6 +135,7 @@ class GoalsService final
 
   // The roll-up trees, for the ingest stream that shares the check-in path.
   CycleTrees& trees() { return trees_; }
+  const ReadModel& read_model() const { return read_model_; }
   const GoalsOptions& options() const { return options_; }
   // Runs `body` as one write outside an RPC (the ingest stream, the scheduler), with changes
   // published after the commit; `done` is called on the writer thread.
@@ -150,6 +156,7 @@ class GoalsService final
   const common::PageTokenCodec* page_tokens_;
   const GoalsOptions options_;
   CycleTrees trees_;
+  ReadModel read_model_;
 };
 
 }  // namespace okr::goals

@@ -125,24 +125,47 @@ grpc::ServerUnaryReactor* GoalsService::CreateKeyResult(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* GoalsService::GetKeyResult(grpc::CallbackServerContext* context,
                                                      const v1::GetKeyResultRequest* request,
                                                      v1::KeyResult* response) {
-  return runtime_->Unary(context, [this, request, response](const common::Call& call) {
-    auto key = KeyResultKeyFromField(request->name(), "name");
-    if (!key.ok()) return key.status();
-    return Read(call, [&](GoalsRead& r) {
-      auto objective = LoadReadableObjective(r.store, r.access, key->objective);
-      if (!objective.ok()) {
-        if (!absl::IsNotFound(objective.status())) return objective.status();
-        return common::NotFound("KEY_RESULT_NOT_FOUND",
-                                absl::StrCat("no key result ", request->name()));
-      }
-      auto key_result = LoadKeyResult(r.store, key->objective, key->id);
-      if (!key_result.ok()) return key_result.status();
-      auto cycle = LoadCycle(r.store, objective->cycle);
-      if (!cycle.ok()) return cycle.status();
-      *response = ToProto(*key_result, *cycle, objective->state, r.clock.now);
-      return absl::OkStatus();
-    });
-  });
+  return runtime_->UnaryFast(
+      context,
+      [this, request, response](const common::Call& call) -> std::optional<absl::Status> {
+        if (!options_.read_model || !read_model_.ready()) return std::nullopt;
+        auto key = KeyResultKeyFromField(request->name(), "name");
+        if (!key.ok()) return key.status();
+        const ReadModel::KeyResultView view =
+            read_model_.FindKeyResult(call.principal.tenant, key->objective, key->id);
+        if (view.objective == nullptr) {
+          return common::NotFound("KEY_RESULT_NOT_FOUND",
+                                  absl::StrCat("no key result ", request->name()));
+        }
+        // Who may read a PRIVATE objective is decided against the org directory: the database.
+        if (!ReadableWithoutDirectory(*view.objective, call.principal)) return std::nullopt;
+        if (view.key_result == nullptr) {
+          return common::NotFound(
+              "KEY_RESULT_NOT_FOUND",
+              absl::StrCat("no key result ", KeyResultName(key->objective, key->id)));
+        }
+        if (view.cycle == nullptr) return std::nullopt;
+        *response = ToProto(*view.key_result, *view.cycle, view.objective->state, ReadClock().now);
+        return absl::OkStatus();
+      },
+      [this, request, response](const common::Call& call) {
+        auto key = KeyResultKeyFromField(request->name(), "name");
+        if (!key.ok()) return key.status();
+        return Read(call, [&](GoalsRead& r) {
+          auto objective = LoadReadableObjective(r.store, r.access, key->objective);
+          if (!objective.ok()) {
+            if (!absl::IsNotFound(objective.status())) return objective.status();
+            return common::NotFound("KEY_RESULT_NOT_FOUND",
+                                    absl::StrCat("no key result ", request->name()));
+          }
+          auto key_result = LoadKeyResult(r.store, key->objective, key->id);
+          if (!key_result.ok()) return key_result.status();
+          auto cycle = LoadCycle(r.store, objective->cycle);
+          if (!cycle.ok()) return cycle.status();
+          *response = ToProto(*key_result, *cycle, objective->state, r.clock.now);
+          return absl::OkStatus();
+        });
+      });
 }
 
 grpc::ServerUnaryReactor* GoalsService::ListKeyResults(grpc::CallbackServerContext* context,

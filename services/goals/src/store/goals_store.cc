@@ -1,7 +1,10 @@
 #include "services/goals/src/store/goals_store.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "okr/common/status/errors.h"
+#include "services/goals/src/model/read_model.h"
 #include "services/goals/src/store/rows.h"
 
 namespace okr::goals {
@@ -10,6 +13,8 @@ using store_rows::Assignments;
 using store_rows::CycleFromRow;
 using store_rows::CycleValues;
 using store_rows::kCycleColumns;
+using store_rows::KeyResultFromRow;
+using store_rows::kKeyResultColumns;
 using store_rows::kObjectiveColumns;
 using store_rows::Micros;
 using store_rows::MilestonesFromJson;
@@ -48,9 +53,12 @@ absl::StatusOr<bool> GoalsStore::CycleNameTaken(std::string_view display_name,
 }
 
 absl::Status GoalsStore::InsertCycle(const CycleRecord& cycle) {
-  return session_.Exec(absl::StrCat("INSERT INTO goal_cycles (tenant, ", kCycleColumns,
-                                    ") VALUES (", Placeholders(15), ")"),
-                       CycleValues(tenant_, cycle));
+  absl::Status status =
+      session_.Exec(absl::StrCat("INSERT INTO goal_cycles (tenant, ", kCycleColumns, ") VALUES (",
+                                 Placeholders(15), ")"),
+                    CycleValues(tenant_, cycle));
+  if (status.ok() && model_ != nullptr) model_->PutCycle(cycle);
+  return status;
 }
 
 absl::Status GoalsStore::UpdateCycle(const CycleRecord& cycle) {
@@ -58,9 +66,12 @@ absl::Status GoalsStore::UpdateCycle(const CycleRecord& cycle) {
   std::vector<SqlValue> params(values.begin() + 2, values.end());
   params.push_back(tenant_);
   params.push_back(cycle.id);
-  return session_.Exec(absl::StrCat("UPDATE goal_cycles SET ", Assignments(kCycleColumns, 1),
-                                    " WHERE tenant = ? AND id = ?"),
-                       params);
+  absl::Status status =
+      session_.Exec(absl::StrCat("UPDATE goal_cycles SET ", Assignments(kCycleColumns, 1),
+                                 " WHERE tenant = ? AND id = ?"),
+                    params);
+  if (status.ok() && model_ != nullptr) model_->PutCycle(cycle);
+  return status;
 }
 
 absl::StatusOr<Page<CycleRecord>> GoalsStore::ListCycles(const CycleFilter& filter,
@@ -105,9 +116,12 @@ absl::StatusOr<std::optional<ObjectiveRecord>> GoalsStore::FindObjective(std::st
 }
 
 absl::Status GoalsStore::InsertObjective(const ObjectiveRecord& objective) {
-  return session_.Exec(absl::StrCat("INSERT INTO goal_objectives (tenant, ", kObjectiveColumns,
-                                    ") VALUES (", Placeholders(24), ")"),
-                       ObjectiveValues(tenant_, objective));
+  absl::Status status =
+      session_.Exec(absl::StrCat("INSERT INTO goal_objectives (tenant, ", kObjectiveColumns,
+                                 ") VALUES (", Placeholders(24), ")"),
+                    ObjectiveValues(tenant_, objective));
+  if (status.ok() && model_ != nullptr) model_->PutObjective(objective);
+  return status;
 }
 
 absl::Status GoalsStore::UpdateObjective(const ObjectiveRecord& objective) {
@@ -115,25 +129,31 @@ absl::Status GoalsStore::UpdateObjective(const ObjectiveRecord& objective) {
   std::vector<SqlValue> params(values.begin() + 2, values.end());
   params.push_back(tenant_);
   params.push_back(objective.id);
-  return session_.Exec(
-      absl::StrCat("UPDATE goal_objectives SET ", Assignments(kObjectiveColumns, 1),
-                   " WHERE tenant = ? AND id = ?"),
-      params);
+  absl::Status status =
+      session_.Exec(absl::StrCat("UPDATE goal_objectives SET ", Assignments(kObjectiveColumns, 1),
+                                 " WHERE tenant = ? AND id = ?"),
+                    params);
+  if (status.ok() && model_ != nullptr) model_->PutObjective(objective);
+  return status;
 }
 
 absl::Status GoalsStore::DeleteObjective(std::string_view id) {
-  return session_.Exec("DELETE FROM goal_objectives WHERE tenant = ? AND id = ?",
-                       {tenant_, std::string(id)});
+  absl::Status status = session_.Exec("DELETE FROM goal_objectives WHERE tenant = ? AND id = ?",
+                                      {tenant_, std::string(id)});
+  if (status.ok() && model_ != nullptr) model_->EraseObjective(id);
+  return status;
 }
 
 absl::Status GoalsStore::UpdateObjectiveRollup(std::string_view id,
                                                const ObjectiveRollupRow& rollup) {
-  return session_.Exec(
+  absl::Status status = session_.Exec(
       "UPDATE goal_objectives SET progress = ?, attainment = ?, confidence = ?, health = ?, "
       "has_measure = ? WHERE tenant = ? AND id = ?",
       {rollup.progress, rollup.attainment, OrNull(rollup.confidence),
        static_cast<int64_t>(rollup.health), int64_t{rollup.has_measure ? 1 : 0}, tenant_,
        std::string(id)});
+  if (status.ok() && model_ != nullptr) model_->ObjectiveRollup(id, rollup);
+  return status;
 }
 
 absl::StatusOr<std::vector<ObjectiveRecord>> GoalsStore::ObjectivesOfCycle(std::string_view cycle) {
@@ -214,6 +234,36 @@ absl::StatusOr<std::vector<ObjectiveRecord>> GoalsStore::ChildrenOf(std::string_
                    " FROM goal_objectives WHERE tenant = ? AND parent = ? ORDER BY "
                    "create_time_us, id"),
       {tenant_, std::string(parent)}, &ObjectiveFromRow0);
+}
+
+absl::Status ForEachStoredRecord(
+    common::SqlSession& session,
+    absl::FunctionRef<void(const std::string& tenant, CycleRecord)> cycle,
+    absl::FunctionRef<void(const std::string& tenant, ObjectiveRecord)> objective,
+    absl::FunctionRef<void(const std::string& tenant, KeyResultRecord)> key_result) {
+  // The tenant comes after the record's own columns, so each row codec reads from 0.
+  auto after = [](std::string_view columns) {
+    return static_cast<size_t>(std::count(columns.begin(), columns.end(), ',') + 1);
+  };
+  absl::Status status =
+      session.Query(absl::StrCat("SELECT ", kCycleColumns, ", tenant FROM goal_cycles"), {},
+                    [&](const SqlRow& row) {
+                      cycle(row.GetString(after(kCycleColumns)), CycleFromRow(row));
+                      return absl::OkStatus();
+                    });
+  if (!status.ok()) return status;
+  status =
+      session.Query(absl::StrCat("SELECT ", kObjectiveColumns, ", tenant FROM goal_objectives"), {},
+                    [&](const SqlRow& row) {
+                      objective(row.GetString(after(kObjectiveColumns)), ObjectiveFromRow(row));
+                      return absl::OkStatus();
+                    });
+  if (!status.ok()) return status;
+  return session.Query(absl::StrCat("SELECT ", kKeyResultColumns, ", tenant FROM goal_key_results"),
+                       {}, [&](const SqlRow& row) {
+                         key_result(row.GetString(after(kKeyResultColumns)), KeyResultFromRow(row));
+                         return absl::OkStatus();
+                       });
 }
 
 absl::StatusOr<bool> GoalsStore::HasChildren(std::string_view parent) {

@@ -39,11 +39,15 @@ inline constexpr absl::Duration kRequestIdRetention = absl::Hours(25);
 // Decides whether a listed record is shown to the caller (PRIVATE objectives).
 using KeepObjectiveFn = absl::FunctionRef<absl::StatusOr<bool>(const ObjectiveRecord&)>;
 
-// Works on one session for one tenant: every statement binds the tenant. Holds no state.
+class ModelChanges;
+
+// Works on one session for one tenant: every statement binds the tenant. Holds no state. A write's
+// store is given the write's ModelChanges: every cycle, objective and key result it writes is
+// noted there too, for the read model once the write is committed.
 class GoalsStore {
  public:
-  GoalsStore(common::SqlSession& session, std::string tenant)
-      : session_(session), tenant_(std::move(tenant)) {}
+  GoalsStore(common::SqlSession& session, std::string tenant, ModelChanges* model = nullptr)
+      : session_(session), tenant_(std::move(tenant)), model_(model) {}
 
   // Cycles.
   absl::StatusOr<std::optional<CycleRecord>> FindCycle(std::string_view id);
@@ -148,11 +152,20 @@ class GoalsStore {
  private:
   common::SqlSession& session_;
   const std::string tenant_;
+  ModelChanges* const model_;
 };
 
 // Forgets applied event ids older than `before` in every tenant, at most `limit`; returns how many.
 absl::StatusOr<int64_t> ForgetEventsBefore(common::SqlSession& session, absl::Time before,
                                            int limit);
+
+// Every stored cycle, objective and key result of every tenant, with its tenant (loading the read
+// model).
+absl::Status ForEachStoredRecord(
+    common::SqlSession& session,
+    absl::FunctionRef<void(const std::string& tenant, CycleRecord)> cycle,
+    absl::FunctionRef<void(const std::string& tenant, ObjectiveRecord)> objective,
+    absl::FunctionRef<void(const std::string& tenant, KeyResultRecord)> key_result);
 
 // The (tenant, cycle id) of every cycle that is not CLOSED, in every tenant (for warming up).
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> OpenCycles(

@@ -1,6 +1,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "okr/common/status/errors.h"
+#include "services/goals/src/model/read_model.h"
 #include "services/goals/src/store/goals_store.h"
 #include "services/goals/src/store/rows.h"
 
@@ -35,9 +36,12 @@ absl::StatusOr<std::optional<KeyResultRecord>> GoalsStore::FindKeyResult(std::st
 }
 
 absl::Status GoalsStore::InsertKeyResult(const KeyResultRecord& key_result) {
-  return session_.Exec(absl::StrCat("INSERT INTO goal_key_results (tenant, ", kKeyResultColumns,
-                                    ") VALUES (", Placeholders(29), ")"),
-                       KeyResultValues(tenant_, key_result));
+  absl::Status status =
+      session_.Exec(absl::StrCat("INSERT INTO goal_key_results (tenant, ", kKeyResultColumns,
+                                 ") VALUES (", Placeholders(29), ")"),
+                    KeyResultValues(tenant_, key_result));
+  if (status.ok() && model_ != nullptr) model_->PutKeyResult(key_result);
+  return status;
 }
 
 absl::Status GoalsStore::UpdateKeyResult(const KeyResultRecord& key_result) {
@@ -46,14 +50,16 @@ absl::Status GoalsStore::UpdateKeyResult(const KeyResultRecord& key_result) {
   params.push_back(tenant_);
   params.push_back(key_result.objective);
   params.push_back(key_result.id);
-  return session_.Exec(
-      absl::StrCat("UPDATE goal_key_results SET ", Assignments(kKeyResultColumns, 2),
-                   " WHERE tenant = ? AND objective = ? AND id = ?"),
-      params);
+  absl::Status status =
+      session_.Exec(absl::StrCat("UPDATE goal_key_results SET ", Assignments(kKeyResultColumns, 2),
+                                 " WHERE tenant = ? AND objective = ? AND id = ?"),
+                    params);
+  if (status.ok() && model_ != nullptr) model_->PutKeyResult(key_result);
+  return status;
 }
 
 absl::Status GoalsStore::UpdateKeyResultState(const KeyResultRecord& k) {
-  return session_.Exec(
+  absl::Status status = session_.Exec(
       "UPDATE goal_key_results SET current_value = ?, has_value = ?, milestones = ?, "
       "latest_confidence = ?, last_check_in_us = ?, last_observed_us = ?, progress = ?, "
       "attainment = ?, has_measure = ? WHERE tenant = ? AND objective = ? AND id = ?",
@@ -61,20 +67,27 @@ absl::Status GoalsStore::UpdateKeyResultState(const KeyResultRecord& k) {
        k.milestones.empty() ? std::string("[]") : MilestonesToJson(k.milestones),
        OrNull(k.latest_confidence), OrNull(k.last_check_in_time), OrNull(k.last_observed_time),
        k.progress, k.attainment, int64_t{k.has_measure ? 1 : 0}, tenant_, k.objective, k.id});
+  if (status.ok() && model_ != nullptr) model_->KeyResultState(k);
+  return status;
 }
 
 absl::Status GoalsStore::DeleteKeyResult(std::string_view objective, std::string_view id) {
-  return session_.Exec("DELETE FROM goal_key_results WHERE tenant = ? AND objective = ? AND id = ?",
-                       {tenant_, std::string(objective), std::string(id)});
+  absl::Status status =
+      session_.Exec("DELETE FROM goal_key_results WHERE tenant = ? AND objective = ? AND id = ?",
+                    {tenant_, std::string(objective), std::string(id)});
+  if (status.ok() && model_ != nullptr) model_->EraseKeyResult(objective, id);
+  return status;
 }
 
 absl::Status GoalsStore::UpdateKeyResultRollup(std::string_view objective, std::string_view id,
                                                const KeyResultRollupRow& rollup) {
-  return session_.Exec(
+  absl::Status status = session_.Exec(
       "UPDATE goal_key_results SET progress = ?, attainment = ?, has_measure = ? WHERE tenant = ? "
       "AND objective = ? AND id = ?",
       {rollup.progress, rollup.attainment, int64_t{rollup.has_measure ? 1 : 0}, tenant_,
        std::string(objective), std::string(id)});
+  if (status.ok() && model_ != nullptr) model_->KeyResultRollup(objective, id, rollup);
+  return status;
 }
 
 absl::StatusOr<std::vector<KeyResultRecord>> GoalsStore::KeyResultsOf(std::string_view objective) {
