@@ -14,7 +14,7 @@
 # ROUNDS (3: echo and GetObjective alternate, the medians are compared), PEOPLE (100),
 # OBJECTIVES (1000), KEY_RESULTS_PER_OBJECTIVE (5), SEED_CONCURRENCY (64),
 # LOG_LEVEL (okr-goals --log-level, default info: its per-call access log is part of the cost),
-# MEMORY_OBJECTIVES (100000), MEMORY_KEY_RESULTS_PER_OBJECTIVE (5), KEEP_WORK (1: keep the temp dir).
+# READ_MODEL (true: okr-goals --read-model), MEMORY_OBJECTIVES (100000), MEMORY_KEY_RESULTS_PER_OBJECTIVE (5), KEEP_WORK (1: keep the temp dir).
 # Targets: GetObjective >= 0.8x echo QPS; durable CreateCheckIn >= 20k/s; RSS <= 1 GiB at 100k
 # objectives / 500k key results.
 set -euo pipefail
@@ -27,6 +27,7 @@ people="${PEOPLE:-100}"
 objectives="${OBJECTIVES:-1000}"
 key_results_per_objective="${KEY_RESULTS_PER_OBJECTIVE:-5}"
 seed_concurrency="${SEED_CONCURRENCY:-64}"
+read_model="${READ_MODEL:-true}"
 
 
 case "$mode" in
@@ -46,7 +47,7 @@ admin_token="$("$bin/okr-token" --tenant bench --subject p0 --roles admin --ttl 
 run_load() {
   # shellcheck disable=SC2119  # start_echo takes the echo server's flags, none here
   start_echo
-  start_goals "$work/goals.log" "$work/goals.db"
+  start_goals "$work/goals.log" "$work/goals.db" --read-model "$read_model"
   local seed
   seed="$("$bin/okr-goals-seed" --target "127.0.0.1:$goals_port" --token "$admin_token" \
     --people "$people" --objectives "$objectives" \
@@ -99,10 +100,11 @@ run_load() {
     -v check_in_errors="$(json_number "$check_in_line" errors)" \
     -v check_in_p99="$(json_number "$check_in_line" p99_us)" \
     -v concurrency="$concurrency" -v log_level="$log_level" -v objectives="$objectives" \
+    -v read_model="$read_model" \
     -v key_results="$(wc -l <"$work/key_results.txt")" 'BEGIN {
       ratio = echo_qps > 0 ? get_qps / echo_qps : 0
-      printf "{\"bench\":\"goals_load\",\"concurrency\":%d,\"log_level\":\"%s\",", \
-        concurrency, log_level
+      printf "{\"bench\":\"goals_load\",\"read_model\":%s,\"concurrency\":%d,", read_model, concurrency
+      printf "\"log_level\":\"%s\",", log_level
       printf "\"objectives\":%d,\"key_results\":%d,\"rounds\":%d,", objectives, key_results, rounds
       printf "\"echo_qps\":%.1f,\"get_objective_qps\":%.1f,\"get_objective_errors\":%d,", \
         echo_qps, get_qps, get_errors
@@ -121,7 +123,7 @@ run_load() {
 run_memory() {
   local memory_objectives="${MEMORY_OBJECTIVES:-100000}"
   local memory_key_results="${MEMORY_KEY_RESULTS_PER_OBJECTIVE:-5}"
-  start_goals "$work/goals.log" "$work/goals.db"
+  start_goals "$work/goals.log" "$work/goals.db" --read-model "$read_model"
   local seed
   seed="$("$bin/okr-goals-seed" --target "127.0.0.1:$goals_port" --token "$admin_token" \
     --people "$people" --objectives "$memory_objectives" \
@@ -134,7 +136,7 @@ run_memory() {
   # seconds, so the figure also covers state the service rebuilds after a restart (on start-up or
   # on first use) rather than only what the writes left behind.
   stop_goals
-  start_goals "$work/goals-restarted.log" "$work/goals.db"
+  start_goals "$work/goals-restarted.log" "$work/goals.db" --read-model "$read_model"
   awk '{ printf "name: \"%s\"\n", $0 }' "$work/objectives.txt" >"$work/get_objective.txt"
   awk '{ printf "parent: \"%s\" check_in { value: %d }\n", $0, NR % 100 }' \
     "$work/key_results.txt" >"$work/create_check_in.txt"
@@ -154,10 +156,11 @@ run_memory() {
     -v before="$(json_number "$seed" rss_before_kib)" \
     -v after="$(json_number "$seed" rss_after_kib)" \
     -v hwm="$(json_number "$seed" hwm_after_kib)" \
-    -v restarted="$restarted_rss" -v restarted_hwm="$restarted_hwm" -v db_kib="$db_kib" 'BEGIN {
+    -v restarted="$restarted_rss" -v restarted_hwm="$restarted_hwm" -v db_kib="$db_kib" \
+    -v read_model="$read_model" 'BEGIN {
       worst = (hwm > restarted_hwm) ? hwm : restarted_hwm
-      printf "{\"bench\":\"goals_memory\",\"objectives\":%d,\"key_results\":%d,", \
-        objectives, key_results
+      printf "{\"bench\":\"goals_memory\",\"read_model\":%s,\"objectives\":%d,", read_model, objectives
+      printf "\"key_results\":%d,", key_results
       printf "\"rss_before_mib\":%.1f,\"rss_after_seed_mib\":%.1f,\"hwm_after_seed_mib\":%.1f,", \
         before / 1024, after / 1024, hwm / 1024
       printf "\"rss_after_restart_and_load_mib\":%.1f,\"hwm_after_restart_mib\":%.1f,", \

@@ -37,6 +37,10 @@ int main(int argc, char** argv) {
   app.add_option("--success-aspirational", goals_options.grading.aspirational,
                  "score from which an ASPIRATIONAL objective counts as a success")
       ->envname("OKR_SUCCESS_ASPIRATIONAL");
+  app.add_option("--read-model", goals_options.read_model,
+                 "answer GetObjective and GetKeyResult from the in-memory read model (about 1 KiB "
+                 "per key result); false reads the database")
+      ->envname("OKR_READ_MODEL");
   binary.command_line().AddValidation([&goals_options] {
     const auto& o = goals_options;
     if (o.default_cadence < okr::goals::kMinCadence ||

@@ -34,14 +34,6 @@ void GoalsService::WarmUp() {
   const absl::Time start = absl::Now();
   database_->Write(
       [this, loaded, model_loaded](common::SqlSession& session) -> absl::Status {
-        if (options_.read_model) {
-          absl::Status model = read_model_.Load(session);
-          if (!model.ok()) {
-            common::LogError("loading the read model failed: reads use the database",
-                             {{"error", std::string(model.message())}});
-          }
-          *model_loaded = model.ok();
-        }
         auto cycles = OpenCycles(session);
         if (!cycles.ok()) return cycles.status();
         for (const auto& [tenant, id] : *cycles) {
@@ -52,6 +44,15 @@ void GoalsService::WarmUp() {
           auto tree = trees_.Get(store, tenant, **cycle, options_.clock());
           if (!tree.ok()) return tree.status();
           ++*loaded;
+        }
+        // After the trees, so the model reuses the memory their loading freed.
+        if (options_.read_model) {
+          absl::Status model = read_model_.Load(session);
+          if (!model.ok()) {
+            common::LogError("loading the read model failed: reads use the database",
+                             {{"error", std::string(model.message())}});
+          }
+          *model_loaded = model.ok();
         }
         return absl::OkStatus();
       },
