@@ -10,6 +10,7 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "services/goals/src/feed/derived_event_scheduler.h"
 #include "tests/integration/goals/goals_fixture.h"
 
 namespace okr::goals {
@@ -247,6 +248,50 @@ TEST_F(ReadModelTest, ReadsFromTheModelEqualReadsFromTheDatabase) {
   EXPECT_GT(injected, 10);
   EXPECT_GT(objectives_.size(), 30u);
   EXPECT_GT(compared_, 4000);
+}
+
+// The derived-events pass (health moved by time, key results gone stale) finds its candidates in
+// the read model when it is loaded, and in the database otherwise: both report the same events
+// once, and the model stays equal to the database after the writes they make.
+TEST_F(ReadModelTest, DerivedEventsPassFindsTheSameFromTheModelAndFromTheDatabase) {
+  AddPerson("boss");
+  AddPerson("peer");
+  const v1::Cycle cycle = CreateJanuaryCycle();  // 30 days, a check-in every 7
+  for (int round = 0; round < 2; ++round) {
+    const bool from_model = round == 0;
+    // Two objectives (one PRIVATE) with three key results, one checked in on day 0.
+    const v1::Objective open = CreateObjective(cycle.name());
+    const v1::Objective hidden = CreateObjective(cycle.name(), "", false, 1, "peer", true);
+    v1::KeyResult a;
+    v1::KeyResult b;
+    v1::KeyResult c;
+    ASSERT_TRUE(CreateKeyResult(open.name(), v1::KEY_RESULT_TYPE_NUMERIC, &a).ok());
+    ASSERT_TRUE(CreateKeyResult(open.name(), v1::KEY_RESULT_TYPE_NUMERIC, &b).ok());
+    ASSERT_TRUE(CreateKeyResult(hidden.name(), v1::KEY_RESULT_TYPE_BOOLEAN, &c).ok());
+    ASSERT_TRUE(CheckIn(a.name(), 40).ok());
+    objectives_.insert(objectives_.end(), {open.name(), hidden.name()});
+    key_results_.insert(key_results_.end(), {a.name(), b.name(), c.name()});
+
+    // Day 29 of 30: both objectives are OFF_TRACK now (stored ON_TRACK), all three are stale.
+    SetNow(kJan1 + absl::Hours(24 * 29));
+    SchedulerOptions options;
+    DerivedEventScheduler scheduler(from_model ? goals_.get() : database_goals_.get(),
+                                    sqlite_.get(), options);
+    auto reported = scheduler.RunOnce();
+    ASSERT_TRUE(reported.ok()) << reported.status();
+    EXPECT_EQ(*reported, 5) << (from_model ? "from the model" : "from the database");
+    auto again = scheduler.RunOnce();
+    ASSERT_TRUE(again.ok()) << again.status();
+    EXPECT_EQ(*again, 0) << "each reported once";
+    if (from_model) {
+      EXPECT_THAT(Differences(), ::testing::IsEmpty());
+      // The next round writes through database_goals_, which does not keep goals_' model: start
+      // it again from the database.
+      StopServer();
+      StartServer();
+    }
+    SetNow(kJan1);
+  }
 }
 
 }  // namespace

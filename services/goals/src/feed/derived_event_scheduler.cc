@@ -66,10 +66,30 @@ absl::StatusOr<int> DerivedEventScheduler::RunOnce() {
       if (!cycle.ok()) return cycle.status();
       if (!cycle->has_value()) continue;
       CycleWork w{tenant, id, {}, {}};
-      auto objectives = store.ObjectivesOfCycle(id);
-      if (!objectives.ok()) return objectives.status();
+      // From the read model when it is loaded: no copy of every record of the cycle (hundreds of
+      // MiB for a large one) each pass.
+      ReadModel::CycleRecords records;
+      std::vector<ObjectiveRecord> stored_objectives;
+      std::vector<KeyResultRecord> stored_key_results;
+      std::vector<const ObjectiveRecord*> objectives;
+      std::vector<const KeyResultRecord*> key_results;
+      if (goals_->read_model().ready()) {
+        records = goals_->read_model().RecordsOfCycle(tenant, id);
+        for (const auto& o : records.objectives) objectives.push_back(o.get());
+        for (const auto& k : records.key_results) key_results.push_back(k.get());
+      } else {
+        auto o = store.ObjectivesOfCycle(id);
+        if (!o.ok()) return o.status();
+        stored_objectives = *std::move(o);
+        auto k = store.KeyResultsOfCycle(id);
+        if (!k.ok()) return k.status();
+        stored_key_results = *std::move(k);
+        for (const ObjectiveRecord& r : stored_objectives) objectives.push_back(&r);
+        for (const KeyResultRecord& r : stored_key_results) key_results.push_back(&r);
+      }
       absl::flat_hash_map<std::string, domain::ObjectiveState> states;
-      for (const ObjectiveRecord& o : *objectives) {
+      for (const ObjectiveRecord* record : objectives) {
+        const ObjectiveRecord& o = *record;
         states[o.id] = o.state;
         if (!domain::HealthIsLive(o.state)) continue;
         if (HealthAt(o, **cycle, clock) != o.health) w.objectives.push_back(o.id);
@@ -77,9 +97,8 @@ absl::StatusOr<int> DerivedEventScheduler::RunOnce() {
       auto reported = store.StaleReports(id);
       if (!reported.ok()) return reported.status();
       const absl::flat_hash_set<std::string> known(reported->begin(), reported->end());
-      auto key_results = store.KeyResultsOfCycle(id);
-      if (!key_results.ok()) return key_results.status();
-      for (const KeyResultRecord& k : *key_results) {
+      for (const KeyResultRecord* record : key_results) {
+        const KeyResultRecord& k = *record;
         auto state = states.find(k.objective);
         if (state == states.end() || known.contains(k.id)) continue;
         if (IsStale(k, **cycle, state->second, clock.now)) w.stale.push_back({k.objective, k.id});

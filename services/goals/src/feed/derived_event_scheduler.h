@@ -1,7 +1,7 @@
 // The derived events time alone causes: an objective's health changing as its cycle elapses and a
 // key result becoming stale past its cycle's check-in cadence. Also forgets applied event ids after
-// their retention. Finds candidates in a read snapshot (off the writer), then reports each one in
-// a short write that checks it again.
+// their retention. Finds candidates off the writer, in the read model (in a read snapshot before
+// the model is loaded), then reports each one in a short write that checks it again.
 #pragma once
 
 #include <thread>

@@ -1,5 +1,7 @@
 #include "services/goals/src/model/read_model.h"
 
+#include <algorithm>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -213,6 +215,31 @@ ReadModel::KeyResultView ReadModel::FindKeyResult(const std::string& tenant,
   }
   if (auto c = t->cycles.find(view.objective->cycle); c != t->cycles.end()) view.cycle = c->second;
   return view;
+}
+
+ReadModel::CycleRecords ReadModel::RecordsOfCycle(const std::string& tenant,
+                                                  const std::string& cycle) const {
+  CycleRecords out;
+  const Tenant* t = FindTenant(tenant);
+  if (t == nullptr) return out;
+  {
+    absl::ReaderMutexLock lock(&t->mu);
+    for (const auto& [id, o] : t->objectives) {
+      if (o->cycle == cycle) out.objectives.push_back(o);
+    }
+    for (const auto& [key, k] : t->key_results) {
+      if (k->cycle == cycle) out.key_results.push_back(k);
+    }
+  }
+  // The order GoalsStore's ObjectivesOfCycle and KeyResultsOfCycle give.
+  std::sort(out.objectives.begin(), out.objectives.end(), [](const auto& a, const auto& b) {
+    return std::tie(a->create_time, a->id) < std::tie(b->create_time, b->id);
+  });
+  std::sort(out.key_results.begin(), out.key_results.end(), [](const auto& a, const auto& b) {
+    return std::tie(a->objective_create_time, a->objective, a->create_time, a->id) <
+           std::tie(b->objective_create_time, b->objective, b->create_time, b->id);
+  });
+  return out;
 }
 
 std::vector<std::shared_ptr<const ObjectiveRecord>> ReadModel::ObjectivesOf(

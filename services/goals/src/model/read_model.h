@@ -99,6 +99,14 @@ class ReadModel {
   KeyResultView FindKeyResult(const std::string& tenant, const std::string& objective,
                               const std::string& id) const;
 
+  // The objectives and key results of one cycle as they are now (the derived-events pass: it
+  // needs no snapshot, since the writes it leads to check again). Walks the tenant's records.
+  struct CycleRecords {
+    std::vector<std::shared_ptr<const ObjectiveRecord>> objectives;
+    std::vector<std::shared_ptr<const KeyResultRecord>> key_results;
+  };
+  CycleRecords RecordsOfCycle(const std::string& tenant, const std::string& cycle) const;
+
   // Every record of a tenant, for the equivalence tests.
   std::vector<std::shared_ptr<const ObjectiveRecord>> ObjectivesOf(const std::string& tenant) const;
   std::vector<std::shared_ptr<const KeyResultRecord>> KeyResultsOf(const std::string& tenant) const;
